@@ -1,0 +1,10 @@
+namespace Mote.Cli
+{
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            return Cli.Run(args, System.Console.Out, System.Console.Error);
+        }
+    }
+}
