@@ -1,0 +1,164 @@
+namespace Mote.Runtime.Format
+{
+    /// <summary>Constants of the .mote blob format v1.0 (docs/blob-format.md is normative).</summary>
+    public static class BlobFormat
+    {
+        public const int MajorVersion = 1;
+        public const int MinorVersion = 0;
+        public const int HeaderSize = 64;
+        public const int CrcFieldOffset = 16;
+        /// <summary>The CRC covers [CrcStart, total length).</summary>
+        public const int CrcStart = 20;
+        public const int SectionEntrySize = 16;
+        public const int MaxSections = 16;
+        public const int TensorRecordSize = 64;
+        public const int OperatorRecordSize = 32;
+        public const int Alignment = 16;
+        public const int MaxRank = 6;
+
+        // Header field offsets.
+        public const int OffMagic = 0, OffMajor = 4, OffMinor = 6, OffHeaderSize = 8, OffTotalLength = 12,
+            OffCrc = 16, OffFlags = 20, OffArenaBytes = 24, OffSectionCount = 28, OffSectionTable = 32, OffWeightsLayout = 36;
+
+        // Section kinds.
+        public const int SectionTensors = 1, SectionOperators = 2, SectionIndices = 3, SectionParams = 4,
+            SectionIo = 5, SectionStrings = 6, SectionConstants = 7, SectionScales = 8;
+
+        // Tensor storage kinds.
+        public const int StorageArena = 0, StorageConstant = 1;
+
+        public static string SectionName(int kind)
+        {
+            switch (kind)
+            {
+                case SectionTensors: return "TENSORS";
+                case SectionOperators: return "OPERATORS";
+                case SectionIndices: return "INDICES";
+                case SectionParams: return "PARAMS";
+                case SectionIo: return "IO";
+                case SectionStrings: return "STRINGS";
+                case SectionConstants: return "CONSTANTS";
+                case SectionScales: return "SCALES";
+                default: return "section kind " + kind;
+            }
+        }
+    }
+
+    /// <summary>Element types of tensors (tensor record byte 0).</summary>
+    public static class DataType
+    {
+        public const int Int8 = 1, Int16 = 2, Int32 = 3, Float32 = 4, UInt8 = 5, Int64 = 6;
+
+        /// <summary>Element size in bytes, or 0 for an unknown type.</summary>
+        public static int Size(int dtype)
+        {
+            switch (dtype)
+            {
+                case Int8: case UInt8: return 1;
+                case Int16: return 2;
+                case Int32: case Float32: return 4;
+                case Int64: return 8;
+                default: return 0;
+            }
+        }
+
+        public static string Name(int dtype)
+        {
+            switch (dtype)
+            {
+                case Int8: return "int8";
+                case Int16: return "int16";
+                case Int32: return "int32";
+                case Float32: return "float32";
+                case UInt8: return "uint8";
+                case Int64: return "int64";
+                default: return "dtype " + dtype;
+            }
+        }
+    }
+
+    /// <summary>Mote operator codes (operator record bytes 0..1) and their parameter word counts.</summary>
+    public static class OpCode
+    {
+        public const int Conv2D = 1, DepthwiseConv2D = 2, FullyConnected = 3, Add = 4,
+            AveragePool2D = 5, MaxPool2D = 6, Softmax = 7, Reshape = 8;
+
+        /// <summary>Highest op code this runtime knows.</summary>
+        public const int Max = 8;
+
+        public static string Name(int code)
+        {
+            switch (code)
+            {
+                case Conv2D: return "CONV_2D";
+                case DepthwiseConv2D: return "DEPTHWISE_CONV_2D";
+                case FullyConnected: return "FULLY_CONNECTED";
+                case Add: return "ADD";
+                case AveragePool2D: return "AVERAGE_POOL_2D";
+                case MaxPool2D: return "MAX_POOL_2D";
+                case Softmax: return "SOFTMAX";
+                case Reshape: return "RESHAPE";
+                default: return "op code " + code;
+            }
+        }
+
+        /// <summary>Number of i32 parameter words, or -1 for an unknown code.</summary>
+        public static int ParamWords(int code)
+        {
+            switch (code)
+            {
+                case Conv2D: case DepthwiseConv2D: return 13;
+                case FullyConnected: return 7;
+                case Add: return 12;
+                case AveragePool2D: case MaxPool2D: return 8;
+                case Softmax: return 3;
+                case Reshape: return 0;
+                default: return -1;
+            }
+        }
+
+        /// <summary>Minimum and maximum input counts (optional inputs may be -1 in INDICES).</summary>
+        public static int InputCount(int code)
+        {
+            switch (code)
+            {
+                case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
+                case Add: return 2;
+                default: return 1;
+            }
+        }
+    }
+
+    /// <summary>CRC-32 (IEEE 802.3 / zlib): reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF.</summary>
+    public static class Crc32
+    {
+        static uint[] table;
+
+        static uint[] Table()
+        {
+            if (table == null)
+            {
+                uint[] t = new uint[256];
+                for (uint n = 0; n < 256; n++)
+                {
+                    uint c = n;
+                    for (int k = 0; k < 8; k++)
+                        c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+                    t[n] = c;
+                }
+                table = t;
+            }
+            return table;
+        }
+
+        public static uint Compute(byte[] data, int start, int length)
+        {
+            uint[] t = Table();
+            uint crc = 0xFFFFFFFFu;
+            int end = start + length;
+            for (int i = start; i < end; i++)
+                crc = t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+            return crc ^ 0xFFFFFFFFu;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace Mote.Runtime
+{
+    /// <summary>One tensor of a loaded model: type, shape, where its bytes live, quantization.</summary>
+    public sealed class TensorInfo
+    {
+        public int Index { get; internal set; }
+        /// <summary>One of <see cref="Format.DataType"/>.</summary>
+        public int DataType { get; internal set; }
+        /// <summary>Dimensions, row-major (NHWC for 4-D activations). Do not modify.</summary>
+        public int[] Shape { get; internal set; }
+        /// <summary>True when the bytes live in the blob (weights); false for arena activations.</summary>
+        public bool IsConstant { get; internal set; }
+        /// <summary>Arena offset (activations) or absolute blob offset (constants).</summary>
+        public int Start { get; internal set; }
+        public int Bytes { get; internal set; }
+        public int ZeroPoint { get; internal set; }
+        /// <summary>Real scale (first channel for per-channel tensors); informational, the runtime never uses it.</summary>
+        public float Scale { get; internal set; }
+        /// <summary>Number of per-channel scales recorded for tools (0 or 1 for per-tensor).</summary>
+        public int ScaleCount { get; internal set; }
+        public int ScaleIndex { get; internal set; }
+        public string Name { get; internal set; }
+        /// <summary>Index of the tensor in the source model (.tflite), for tools.</summary>
+        public int SourceIndex { get; internal set; }
+
+        public int ElementCount
+        {
+            get
+            {
+                int n = 1;
+                for (int i = 0; i < Shape.Length; i++) n *= Shape[i];
+                return n;
+            }
+        }
+
+        public string ShapeText()
+        {
+            string s = "[";
+            for (int i = 0; i < Shape.Length; i++) s += (i > 0 ? "," : "") + Shape[i];
+            return s + "]";
+        }
+    }
+
+    /// <summary>One operator of a loaded model, as recorded in the blob.</summary>
+    public sealed class OperatorInfo
+    {
+        public int Index { get; internal set; }
+        /// <summary>One of <see cref="Format.OpCode"/>.</summary>
+        public int Code { get; internal set; }
+        /// <summary>Tensor indices of the inputs (-1 = absent optional input). Do not modify.</summary>
+        public int[] Inputs { get; internal set; }
+        public int[] Outputs { get; internal set; }
+        public int ParamStart { get; internal set; }
+        public int ParamCount { get; internal set; }
+        public int SourceIndex { get; internal set; }
+        public int SourceBuiltinCode { get; internal set; }
+        /// <summary>Prepared kernel parameters (ConvParams, AddParams, ...), or null for RESHAPE.</summary>
+        public object Params { get; internal set; }
+        /// <summary>Absolute blob offsets of the per-channel multiplier and shift tables, or -1.</summary>
+        public int MultiplierStart { get; internal set; }
+        public int ShiftStart { get; internal set; }
+        public string Name { get { return Format.OpCode.Name(Code); } }
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.IO;
+using Mote.Packer.Blob;
+using Mote.Packer.Graph;
+using Mote.Packer.Planning;
+using Mote.Runtime;
+
+namespace Mote.Packer
+{
+    /// <summary>The result of packing: the graph (for reports) and the verified blob.</summary>
+    public sealed class PackResult
+    {
+        public PackGraph Graph { get; init; }
+        public byte[] Blob { get; init; }
+        public Model Model { get; init; }
+        /// <summary>Bytes that must be live at once at the worst step (no plan can use less arena).</summary>
+        public long ArenaLowerBound { get; init; }
+        public long SourceBytes { get; init; }
+    }
+
+    /// <summary>Import → plan → write → verify (the written blob is loaded back with the device's own reader).</summary>
+    public static class Packer
+    {
+        public static PackResult PackTflite(byte[] tflite, string fileName)
+        {
+            var graph = TfliteImporter.Import(tflite, fileName);
+            return Finish(graph, tflite.Length);
+        }
+
+        public static PackResult PackFile(string path)
+        {
+            if (!File.Exists(path)) throw new PackException($"{path}: file not found");
+            byte[] bytes = File.ReadAllBytes(path);
+            string ext = Path.GetExtension(path).ToLowerInvariant();
+            if (ext != ".tflite")
+                throw new PackException($"{path}: unknown model type '{ext}' (mote pack reads .tflite int8 models)");
+            return PackTflite(bytes, Path.GetFileName(path));
+        }
+
+        public static PackResult Finish(PackGraph graph, long sourceBytes)
+        {
+            ArenaPlanner.Plan(graph);
+            byte[] blob = BlobWriter.Write(graph);
+            Model model;
+            try
+            {
+                model = Model.Load(blob);
+            }
+            catch (MoteFormatException e)
+            {
+                // The packer wrote something its own runtime rejects: a packer bug, say so plainly.
+                throw new PackException($"{graph.SourceName}: internal error, the written blob does not verify: {e.Message}", e);
+            }
+            return new PackResult
+            {
+                Graph = graph,
+                Blob = blob,
+                Model = model,
+                ArenaLowerBound = ArenaPlanner.LowerBound(graph),
+                SourceBytes = sourceBytes,
+            };
+        }
+    }
+}
