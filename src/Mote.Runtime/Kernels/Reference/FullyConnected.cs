@@ -1,0 +1,69 @@
+using Mote.Runtime.Format;
+
+namespace Mote.Runtime.Kernels
+{
+    /// <summary>
+    /// FULLY_CONNECTED, int8 activations and weights, int32 bias.
+    /// Follows TFLM reference_integer_ops::FullyConnected / FullyConnectedPerChannel
+    /// (fully_connected.h). The packer always provides per-output multiplier and
+    /// shift tables (a per-tensor multiplier is repeated OutputDepth times), so one
+    /// kernel serves both: TFLM's two functions differ only in where the
+    /// multiplier comes from and in that the per-channel one ignores the filter
+    /// offset. Weights are symmetric (filter zero point 0) in both cases, so
+    /// FilterOffset is 0 in practice; it is applied as the per-tensor kernel does.
+    /// </summary>
+    public static class FullyConnected
+    {
+        /// <summary>
+        /// Shapes: input int8 [Batches, AccumDepth]; filter int8 [OutputDepth, AccumDepth];
+        /// bias int32 LE [OutputDepth] at biasStart, or biasStart &lt; 0 for no bias;
+        /// quant holds int32 LE multiplier[OutputDepth] at multiplierStart and
+        /// int32 LE shift[OutputDepth] at shiftStart (shift &gt; 0 = left shift);
+        /// output int8 [Batches, OutputDepth].
+        ///
+        /// For every (b, o):
+        ///  1. acc (int32, wrapping) = sum over d of
+        ///     (filter[o, d] + FilterOffset) * (input[b, d] + InputOffset);
+        ///  2. acc += bias[o] if there is a bias;
+        ///  3. acc = MultiplyByQuantizedMultiplier(acc, multiplier[o], shift[o])
+        ///     (double rounding), acc += OutputOffset, clamp to
+        ///     [ActivationMin, ActivationMax], store as int8.
+        /// </summary>
+        public static void Eval(FullyConnectedParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
+            byte[] output, int outputStart)
+        {
+            int depth = p.AccumDepth;
+            int outDepth = p.OutputDepth;
+            int inputOffset = p.InputOffset;
+            int filterOffset = p.FilterOffset;
+
+            for (int b = 0; b < p.Batches; b++)
+            {
+                int inBase = inputStart + b * depth;
+                for (int oc = 0; oc < outDepth; oc++)
+                {
+                    int fBase = filterStart + oc * depth;
+                    int acc = 0;
+                    for (int d = 0; d < depth; d++)
+                    {
+                        int inputVal = (sbyte)input[inBase + d];
+                        int filterVal = (sbyte)filter[fBase + d];
+                        acc = unchecked(acc + (filterVal + filterOffset) * (inputVal + inputOffset));
+                    }
+                    if (biasStart >= 0)
+                    {
+                        acc = unchecked(acc + LittleEndian.ReadInt32(bias, biasStart + 4 * oc));
+                    }
+                    acc = FixedPoint.MultiplyByQuantizedMultiplier(acc,
+                        LittleEndian.ReadInt32(quant, multiplierStart + 4 * oc),
+                        LittleEndian.ReadInt32(quant, shiftStart + 4 * oc));
+                    acc += p.OutputOffset;
+                    if (acc < p.ActivationMin) acc = p.ActivationMin;
+                    if (acc > p.ActivationMax) acc = p.ActivationMax;
+                    output[outputStart + b * outDepth + oc] = (byte)(sbyte)acc;
+                }
+            }
+        }
+    }
+}

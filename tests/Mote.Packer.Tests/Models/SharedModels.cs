@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Mote.Packer;
+using Mote.Tests.Common;
+
+namespace Mote.Packer.Tests.Models
+{
+    /// <summary>The shared int8 models in scope of the core issue, packed once per test run.</summary>
+    public static class SharedModels
+    {
+        /// <summary>Models whose ops are all supported (LSTM, SVDF, int16 and the audio front end come later).</summary>
+        public static readonly string[] InScope =
+        {
+            "hello_world_int8", "micro_speech", "person_detection", "mlperf_kws_dscnn", "mlperf_vww_96",
+            "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
+        };
+
+        /// <summary>Single-op cases of ../shared/opzoo whose op is one of the core issue's eight.</summary>
+        public static readonly string[] OpzooOps =
+            { "add", "average_pool_2d", "conv_2d", "depthwise_conv_2d", "fully_connected", "max_pool_2d", "reshape", "softmax" };
+
+        static readonly ConcurrentDictionary<string, PackResult> cache = new();
+
+        public static PackResult Pack(string tflitePath) =>
+            cache.GetOrAdd(tflitePath, p => Packer.PackTflite(File.ReadAllBytes(p), Path.GetFileName(p)));
+
+        public static string ModelPath(string name) => Path.Combine(SharedData.Require("models"), name + ".tflite");
+
+        public static string VectorDir(string name) => Path.Combine(SharedData.Require("models"), name + ".vectors");
+
+        public static IEnumerable<object[]> ModelSamples()
+        {
+            foreach (var m in InScope)
+                for (int k = 0; k < 8; k++) yield return new object[] { m, k };
+        }
+
+        public static IEnumerable<object[]> Models() => InScope.Select(m => new object[] { m });
+
+        public static IEnumerable<object[]> OpzooCases()
+        {
+            var files = SharedData.ListOrEmpty("opzoo", "*.tflite");
+            var cases = files.Select(Path.GetFileNameWithoutExtension)
+                .Where(c => OpzooOps.Any(op => c.StartsWith(op + "_") && char.IsDigit(c[op.Length + 1]))).ToList();
+            if (cases.Count == 0) cases.Add("(shared opzoo absent)");
+            return cases.Select(c => new object[] { c });
+        }
+    }
+}

@@ -1,0 +1,322 @@
+using System;
+using Mote.Runtime.Kernels;
+
+namespace Mote.Packer.Quantization;
+
+/// <summary>
+/// Host-side "prepare" math of TensorFlow Lite Micro (TFLM): derives the integer
+/// parameters the reference int8 kernels use from the float scales and zero
+/// points in the model, reproducing TFLM's Prepare functions exactly, including
+/// where they compute in float and where in double, and their rounding.
+///
+/// TFLM is built without TFLITE_SINGLE_ROUNDING and without TFLITE_EMULATE_FLOAT
+/// by default, so QuantizeMultiplier uses std::frexp and std::round and does not
+/// saturate shifts above 30, and PreprocessSoftmaxScaling caps the multiplier at
+/// 2^31 - 1 (not 2^30 - 1).
+///
+/// TFLM aborts (TFLITE_CHECK) or fails Prepare on some inputs; here those become
+/// an <see cref="ArgumentException"/> or <see cref="ArgumentOutOfRangeException"/>.
+/// </summary>
+public static class TfliteQuantMath
+{
+    /// <summary>TFLite ActivationFunctionType values (same numbering as TfLiteFusedActivation).</summary>
+    public const int ActivationNone = 0, ActivationRelu = 1, ActivationReluN1To1 = 2, ActivationRelu6 = 3;
+
+    /// <summary>TFLM softmax: the exp input is Q5.26 (kScaledDiffIntegerBits).</summary>
+    public const int SoftmaxScaledDiffIntegerBits = 5;
+
+    /// <summary>TFLM ADD int8: inputs are shifted left by 20 before rescaling.</summary>
+    public const int AddLeftShiftInt8 = 20;
+
+    /// <summary>
+    /// Follows TFLM QuantizeMultiplier (tensorflow/lite/kernels/internal/quantization_util.cc),
+    /// default build. real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31) for
+    /// positive real (or the negated range for negative real):
+    ///  1. real == 0 gives (0, 0).
+    ///  2. q, shift = frexp(real), q in [0.5, 1) (or (-1, -0.5]).
+    ///  3. qFixed = round(q * 2^31), rounding halves away from zero (std::round).
+    ///  4. If qFixed == 2^31 (q rounded up to 1), qFixed = 2^30 and shift += 1.
+    ///  5. If shift &lt; -31 the value is flushed to (0, 0) (|real| below about 2^-32).
+    /// No clamp of large shifts (that is TFLITE_SINGLE_ROUNDING only).
+    /// </summary>
+    public static void QuantizeMultiplier(double real, out int multiplier, out int shift)
+    {
+        if (double.IsNaN(real) || double.IsInfinity(real))
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, "Multiplier must be finite.");
+        }
+        if (real == 0.0)
+        {
+            multiplier = 0;
+            shift = 0;
+            return;
+        }
+        double q = Frexp(real, out shift);
+        long qFixed = (long)Math.Round(q * (1L << 31), MidpointRounding.AwayFromZero);
+        if (qFixed > (1L << 31))
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, "TFLM check q_fixed <= 2^31 failed.");
+        }
+        if (qFixed == (1L << 31))
+        {
+            qFixed /= 2;
+            shift++;
+        }
+        if (shift < -31)
+        {
+            shift = 0;
+            qFixed = 0;
+        }
+        multiplier = (int)qFixed;
+    }
+
+    /// <summary>
+    /// Follows TFLM QuantizeMultiplierSmallerThanOneExp: requires 0 &lt; real &lt; 1, then
+    /// QuantizeMultiplier; the shift (a non-positive exponent) must be &lt;= 0.
+    /// </summary>
+    public static void QuantizeMultiplierSmallerThanOneExp(double real, out int multiplier, out int leftShift)
+    {
+        if (!(real < 1.0) || !(real > 0.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, "TFLM requires 0 < multiplier < 1.");
+        }
+        QuantizeMultiplier(real, out multiplier, out leftShift);
+        if (leftShift > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, "TFLM requires shift <= 0.");
+        }
+    }
+
+    /// <summary>
+    /// Follows TFLM QuantizeMultiplierGreaterThanOne: requires real &gt; 1, then
+    /// QuantizeMultiplier; the shift must be &gt;= 0.
+    /// </summary>
+    public static void QuantizeMultiplierGreaterThanOne(double real, out int multiplier, out int leftShift)
+    {
+        if (!(real > 1.0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, "TFLM requires multiplier > 1.");
+        }
+        QuantizeMultiplier(real, out multiplier, out leftShift);
+        if (leftShift < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, "TFLM requires shift >= 0.");
+        }
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateActivationRangeQuantized for an int8 output
+    /// (tensorflow/lite/kernels/kernel_util.cc). Bounds are quantized in float:
+    /// q = zeroPoint + (int)roundf(f / scale), with f / scale a float division and
+    /// roundf rounding halves away from zero.
+    /// RELU: [max(-128, q(0)), 127]; RELU6: [max(-128, q(0)), min(127, q(6))];
+    /// RELU_N1_TO_1: [max(-128, q(-1)), min(127, q(1))]; anything else (NONE and
+    /// the non-clamping types such as TANH or SIGN_BIT): [-128, 127].
+    /// </summary>
+    public static void ActivationRange(int fusedActivation, float outputScale, int outputZeroPoint, out int min, out int max)
+    {
+        const int qmin = sbyte.MinValue, qmax = sbyte.MaxValue;
+        switch (fusedActivation)
+        {
+            case ActivationRelu:
+                min = Math.Max(qmin, QuantizeActivationBound(outputScale, outputZeroPoint, 0.0f));
+                max = qmax;
+                break;
+            case ActivationRelu6:
+                min = Math.Max(qmin, QuantizeActivationBound(outputScale, outputZeroPoint, 0.0f));
+                max = Math.Min(qmax, QuantizeActivationBound(outputScale, outputZeroPoint, 6.0f));
+                break;
+            case ActivationReluN1To1:
+                min = Math.Max(qmin, QuantizeActivationBound(outputScale, outputZeroPoint, -1.0f));
+                max = Math.Min(qmax, QuantizeActivationBound(outputScale, outputZeroPoint, 1.0f));
+                break;
+            default:
+                min = qmin;
+                max = qmax;
+                break;
+        }
+    }
+
+    // TFLM kernel_util.cc Quantize(): all float arithmetic.
+    private static int QuantizeActivationBound(float scale, int zeroPoint, float f)
+    {
+        float quotient = (float)(f / scale);
+        float tmp = MathF.Round(quotient, MidpointRounding.AwayFromZero);
+        if (!(tmp >= (float)int.MinValue && tmp <= (float)int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "Activation bound overflows int32 (TFLM Prepare fails).");
+        }
+        return zeroPoint + (int)tmp;
+    }
+
+    /// <summary>
+    /// Follows the per-channel loop of TFLM PopulateConvolutionQuantizationParams
+    /// (tensorflow/lite/kernels/kernel_util.cc), used by CONV_2D and
+    /// DEPTHWISE_CONV_2D Prepare for int8, per-channel and per-tensor weights alike:
+    /// for each channel, filter scale = filterScales[c] (or filterScales[0] broadcast
+    /// to every channel when there is a single scale), and
+    /// effective = (double)inputScale * (double)filterScale / (double)outputScale
+    /// (double product, then double division), then QuantizeMultiplier.
+    /// </summary>
+    public static void ConvPerChannel(float inputScale, float[] filterScales, float outputScale, int channels,
+        int[] multipliers, int[] shifts)
+    {
+        ArgumentNullException.ThrowIfNull(filterScales);
+        ArgumentNullException.ThrowIfNull(multipliers);
+        ArgumentNullException.ThrowIfNull(shifts);
+        bool perChannel = filterScales.Length > 1;
+        if (filterScales.Length == 0 || (perChannel && filterScales.Length != channels))
+        {
+            throw new ArgumentException($"Expected 1 or {channels} filter scales, got {filterScales.Length}.", nameof(filterScales));
+        }
+        CheckTables(channels, multipliers, shifts);
+        for (int c = 0; c < channels; c++)
+        {
+            float scale = perChannel ? filterScales[c] : filterScales[0];
+            double effective = (double)inputScale * (double)scale / (double)outputScale;
+            QuantizeMultiplier(effective, out multipliers[c], out shifts[c]);
+        }
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateOpDataFullyConnected (micro/kernels/fully_connected_common.cc).
+    /// Per-channel weights (more than one scale): as conv, per output row
+    /// effective = (double)inputScale * (double)filterScales[o] / (double)outputScale.
+    /// Per-tensor weights (one scale): GetQuantizedConvolutionMultipler, which
+    /// multiplies the two scales in FLOAT first:
+    /// effective = (double)(inputScale * filterScale) / (double)outputScale;
+    /// the single multiplier and shift are then repeated in all outputDepth entries.
+    /// (TFLM also fails Prepare when a bias scale differs from the input product
+    /// scale by more than 2% of the output scale; that check needs the bias scale
+    /// and is not done here.)
+    /// </summary>
+    public static void FullyConnected(float inputScale, float[] filterScales, float outputScale, int outputDepth,
+        int[] multipliers, int[] shifts)
+    {
+        ArgumentNullException.ThrowIfNull(filterScales);
+        ArgumentNullException.ThrowIfNull(multipliers);
+        ArgumentNullException.ThrowIfNull(shifts);
+        CheckTables(outputDepth, multipliers, shifts);
+        if (filterScales.Length > 1)
+        {
+            if (filterScales.Length != outputDepth)
+            {
+                throw new ArgumentException($"Expected 1 or {outputDepth} filter scales, got {filterScales.Length}.", nameof(filterScales));
+            }
+            for (int o = 0; o < outputDepth; o++)
+            {
+                double effective = (double)inputScale * (double)filterScales[o] / (double)outputScale;
+                QuantizeMultiplier(effective, out multipliers[o], out shifts[o]);
+            }
+            return;
+        }
+        if (filterScales.Length == 0)
+        {
+            throw new ArgumentException("Expected at least one filter scale.", nameof(filterScales));
+        }
+        float productScale = (float)(inputScale * filterScales[0]);
+        double inputProductScale = (double)productScale;
+        if (!(inputProductScale >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(filterScales), "TFLM requires input_product_scale >= 0.");
+        }
+        double real = inputProductScale / (double)outputScale;
+        QuantizeMultiplier(real, out int multiplier, out int shift);
+        for (int o = 0; o < outputDepth; o++)
+        {
+            multipliers[o] = multiplier;
+            shifts[o] = shift;
+        }
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateOpDataAdd (micro/kernels/add_common.cc) for int8 output.
+    /// Fills everything but the shapes (FlatSize, Broadcast, *Shape):
+    ///  offsets: Input1Offset = -in1Zp, Input2Offset = -in2Zp, OutputOffset = outZp;
+    ///  LeftShift = 20;
+    ///  twiceMax = 2 * (double)max(in1Scale, in2Scale) (max taken in float);
+    ///  input multipliers = (double)inNScale / twiceMax,
+    ///  output multiplier = twiceMax / ((1 &lt;&lt; 20) * (double)outScale),
+    ///  each through QuantizeMultiplierSmallerThanOneExp (shift &lt;= 0, TFLM's
+    ///  exponent convention: the kernels shift right by -shift);
+    ///  activation range from CalculateActivationRangeQuantized.
+    /// </summary>
+    public static void Add(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
+        int fusedActivation, AddParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        p.Input1Offset = -in1Zp;
+        p.Input2Offset = -in2Zp;
+        p.OutputOffset = outZp;
+        p.LeftShift = AddLeftShiftInt8;
+        double twiceMaxInputScale = 2 * (double)Math.Max(in1Scale, in2Scale);
+        double realInput1Multiplier = (double)in1Scale / twiceMaxInputScale;
+        double realInput2Multiplier = (double)in2Scale / twiceMaxInputScale;
+        double realOutputMultiplier = twiceMaxInputScale / ((1 << AddLeftShiftInt8) * (double)outScale);
+        QuantizeMultiplierSmallerThanOneExp(realInput1Multiplier, out p.Input1Multiplier, out p.Input1Shift);
+        QuantizeMultiplierSmallerThanOneExp(realInput2Multiplier, out p.Input2Multiplier, out p.Input2Shift);
+        QuantizeMultiplierSmallerThanOneExp(realOutputMultiplier, out p.OutputMultiplier, out p.OutputShift);
+        ActivationRange(fusedActivation, outScale, outZp, out p.ActivationMin, out p.ActivationMax);
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateSoftmaxParams (micro/kernels/softmax_common.cc) for
+    /// int8 -> int8, i.e. PreprocessSoftmaxScaling and CalculateInputRadius
+    /// (quantization_util.cc) with kScaledDiffIntegerBits = 5:
+    ///  real = min((double)beta * (double)inputScale * 2^26, 2^31 - 1.0) (double);
+    ///  (InputMultiplier, InputLeftShift) = QuantizeMultiplierGreaterThanOne(real)
+    ///  (TFLM aborts when real &lt;= 1, i.e. beta * scale &lt;= 2^-26);
+    ///  radius = (int)floor(1.0 * (2^5 - 1) * 2^26 / 2^InputLeftShift) (double);
+    ///  DiffMin = -radius.
+    /// Rows and Depth (the shapes) are left to the caller.
+    /// </summary>
+    public static void Softmax(float beta, float inputScale, SoftmaxParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        const double maxRealMultiplier = (1L << 31) - 1.0;
+        double inputBetaRealMultiplier = Math.Min(
+            (double)beta * (double)inputScale * (1 << (31 - SoftmaxScaledDiffIntegerBits)),
+            maxRealMultiplier);
+        QuantizeMultiplierGreaterThanOne(inputBetaRealMultiplier, out p.InputMultiplier, out p.InputLeftShift);
+        p.DiffMin = -CalculateInputRadius(SoftmaxScaledDiffIntegerBits, p.InputLeftShift, 31);
+    }
+
+    /// <summary>Follows TFLM CalculateInputRadius (double arithmetic, then floor).</summary>
+    public static int CalculateInputRadius(int inputIntegerBits, int inputLeftShift, int totalSignedBits)
+    {
+        double maxInputRescaled = 1.0 * ((1 << inputIntegerBits) - 1)
+            * (double)(1L << (totalSignedBits - inputIntegerBits))
+            / (double)(1L << inputLeftShift);
+        return (int)Math.Floor(maxInputRescaled);
+    }
+
+    /// <summary>
+    /// C's frexp: returns m with |m| in [0.5, 1) and exponent e such that
+    /// value = m * 2^e (exact; subnormals handled). value must be finite and non-zero.
+    /// </summary>
+    internal static double Frexp(double value, out int exponent)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        int biased = (int)((bits >> 52) & 0x7FF);
+        int extra = 0;
+        if (biased == 0)
+        {
+            // Subnormal: scale into the normal range first (exact).
+            value *= 18014398509481984.0; // 2^54
+            bits = BitConverter.DoubleToInt64Bits(value);
+            biased = (int)((bits >> 52) & 0x7FF);
+            extra = -54;
+        }
+        exponent = biased - 1022 + extra;
+        long mantissaBits = (bits & ~(0x7FFL << 52)) | (1022L << 52);
+        return BitConverter.Int64BitsToDouble(mantissaBits);
+    }
+
+    private static void CheckTables(int count, int[] multipliers, int[] shifts)
+    {
+        if (count < 0 || multipliers.Length < count || shifts.Length < count)
+        {
+            throw new ArgumentException($"Multiplier and shift tables need {count} entries.");
+        }
+    }
+}
