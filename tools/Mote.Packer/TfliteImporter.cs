@@ -23,6 +23,9 @@ namespace Mote.Packer
 
         static readonly int[] Supported = { TflAdd, TflAveragePool2D, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflMaxPool2D, TflReshape, TflSoftmax };
 
+        /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
+        const long MaxTensorBytes = 1L << 28;
+
         readonly TfliteModel model;
         readonly SubGraph sub;
         readonly string file;
@@ -72,7 +75,16 @@ namespace Mote.Packer
             var written = new HashSet<int>(graph.Inputs);
             for (int i = 0; i < sub.Operators.Length; i++)
             {
-                var op = Lower(i, sub.Operators[i]);
+                PackOperator op;
+                try
+                {
+                    op = Lower(i, sub.Operators[i]);
+                }
+                catch (Exception e) when (e is ArgumentException or OverflowException or ArithmeticException)
+                {
+                    // The requantization math refuses scales TFLM's Prepare would also refuse.
+                    throw new PackException($"{file}: operator {i} ({OpName(sub.Operators[i])}): quantization parameters are out of range: {e.Message}", e);
+                }
                 foreach (int t in op.Inputs)
                     if (t >= 0 && !graph.Tensors[t].IsConstant && !written.Contains(t))
                         throw new PackException($"{file}: operator {i} ({op.Name}) reads {graph.Tensors[t].Describe} before any operator writes it");
@@ -108,17 +120,35 @@ namespace Mote.Packer
                 Name = src.Name ?? "",
                 SourceIndex = tfl,
             };
+            string what = $"{file}: {role} tensor {tfl} '{t.Name}'";
+            if (t.Shape.Length > BlobFormat.MaxRank)
+                throw new PackException($"{what} has rank {t.Shape.Length}; at most {BlobFormat.MaxRank} is supported");
+            long elements = 1;
             foreach (int d in t.Shape)
-                if (d < 1) throw new PackException($"{file}: {role} tensor {tfl} '{t.Name}' has dimension {d}; dynamic or empty shapes are not supported");
+            {
+                if (d < 1) throw new PackException($"{what} has dimension {d}; dynamic or empty shapes are not supported");
+                elements *= d;
+                if (elements > MaxTensorBytes) throw new PackException($"{what} shape {t.ShapeText} is larger than {MaxTensorBytes} elements");
+            }
+            if (elements * DataType.Size(t.DataType) > MaxTensorBytes)
+                throw new PackException($"{what} shape {t.ShapeText} needs more than {MaxTensorBytes} bytes");
             var q = src.Quantization;
             if (q != null && q.Scale != null && q.Scale.Length > 0)
             {
+                foreach (float s in q.Scale)
+                    if (!(s > 0) || float.IsInfinity(s))
+                        throw new PackException($"{what} has quantization scale {s}; scales must be finite and positive");
                 t.Scales = q.Scale;
                 if (q.ZeroPoint != null && q.ZeroPoint.Length > 0)
                 {
-                    t.ZeroPoint = checked((int)q.ZeroPoint[0]);
+                    long zp = q.ZeroPoint[0];
+                    long lo = t.DataType == DataType.Int8 ? -128 : t.DataType == DataType.Int16 ? -32768 : int.MinValue;
+                    long hi = t.DataType == DataType.Int8 ? 127 : t.DataType == DataType.Int16 ? 32767 : int.MaxValue;
+                    if (zp < lo || zp > hi)
+                        throw new PackException($"{what} has zero point {zp}, outside the {DataType.Name(t.DataType)} range");
+                    t.ZeroPoint = (int)zp;
                     if (q.ZeroPoint.Any(z => z != q.ZeroPoint[0]))
-                        throw new PackException($"{file}: tensor {tfl} '{t.Name}' has per-channel zero points that differ; only symmetric per-channel weights are supported");
+                        throw new PackException($"{what} has per-channel zero points that differ; only symmetric per-channel weights are supported");
                 }
             }
             var buffer = src.Buffer > 0 && src.Buffer < model.Buffers.Length ? model.Buffers[src.Buffer] : null;
@@ -397,8 +427,10 @@ namespace Mote.Packer
             // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
             if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
                 throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            float beta = options == null ? 1f : options.Beta;
+            if (!(beta > 0) || float.IsInfinity(beta)) throw new PackException($"{where}: beta {beta} must be finite and positive");
             var p = new SoftmaxParams();
-            TfliteQuantMath.Softmax(options == null ? 1f : options.Beta, i.Scales[0], p);
+            TfliteQuantMath.Softmax(beta, i.Scales[0], p);
             op.Code = OpCode.Softmax;
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { p.InputMultiplier, p.InputLeftShift, p.DiffMin };

@@ -5,6 +5,7 @@ using System.Linq;
 using Mote.Packer.Blob;
 using Mote.Runtime;
 using Mote.Runtime.Format;
+using Mote.Packer.Tests.Models;
 using Xunit;
 
 namespace Mote.Packer.Tests.Blob
@@ -213,6 +214,46 @@ namespace Mote.Packer.Tests.Blob
             }
             Assert.True(rejected > 0 && loaded > 0, $"fuzz mix degenerate: {loaded} loaded, {rejected} rejected");
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60 + iterations / 100), "fuzzing took too long: a mutation may cause a near-hang");
+        }
+
+        /// <summary>
+        /// The same on real models' blobs: structural mutations (resealed) of micro_speech and
+        /// mlperf_kws_dscnn load-and-invoke; person_detection's are load-checked only (each Invoke
+        /// costs milliseconds). Iterations: MOTE_FUZZ_ITERATIONS (default 1500 per model).
+        /// </summary>
+        [SkippableTheory]
+        [InlineData("hello_world_int8", true)]
+        [InlineData("micro_speech", true)]
+        [InlineData("mlperf_kws_dscnn", true)]
+        [InlineData("person_detection", false)]
+        public void Load_MutatedSharedModelBlob_OnlyFormatExceptions(string model, bool invoke)
+        {
+            var original = SharedModels.Pack(SharedModels.ModelPath(model)).Blob;
+            int iterations = int.TryParse(Environment.GetEnvironmentVariable("MOTE_FUZZ_ITERATIONS"), out int n) ? n : 1500;
+            var rng = new Random(model.Length * 7919);
+            // Mutate the tables (header, sections, tensors, operators, params), where structure lives;
+            // flipping weight bytes only changes numbers.
+            int constants = 0;
+            for (int i = 0; i < LittleEndian.ReadInt32(original, 28); i++)
+                if (LittleEndian.ReadInt32(original, 64 + 16 * i) == BlobFormat.SectionConstants) constants = LittleEndian.ReadInt32(original, 64 + 16 * i + 4);
+            int loaded = 0;
+            for (int iter = 0; iter < iterations; iter++)
+            {
+                var b = (byte[])original.Clone();
+                int at = 20 + rng.Next(constants - 24);
+                if (rng.Next(2) == 0) b[at] ^= (byte)(1 << rng.Next(8));
+                else LittleEndian.WriteInt32(b, at & ~3, new[] { 0, -1, 1, int.MaxValue, int.MinValue, 4096, 16 }[rng.Next(7)]);
+                BlobWriter.Seal(b);
+                Model m;
+                try { m = Model.Load(b); }
+                catch (MoteFormatException) { continue; }
+                catch (Exception ex) { throw new Exception($"{model} iteration {iter}: Load threw {ex.GetType().Name}: {ex.Message}", ex); }
+                loaded++;
+                if (!invoke) continue;
+                try { new Interpreter(m).Invoke(); }
+                catch (Exception ex) { throw new Exception($"{model} iteration {iter}: a blob that loaded failed in Invoke: {ex}", ex); }
+            }
+            Assert.True(loaded > 0, "no mutation loaded: the fuzz only exercised rejection");
         }
     }
 }

@@ -438,6 +438,24 @@ namespace Mote.Packer.Tests.Tflite
         }
 
         [Fact]
+        public void Parse_SharedSubgraphReferencedManyTimes_ThrowsWorkBudgetInsteadOfQuadraticWork()
+        {
+            // 20000 subgraph references to one subgraph of 2000 tensors: 40 million tensor visits unless bounded.
+            var tensors = new Node[2000];
+            var oneTensor = T().Set(0, Ints(1, 4)).Set(1, new I8(9));
+            for (int i = 0; i < tensors.Length; i++) tensors[i] = oneTensor;
+            var subgraph = T().Set(0, Refs(tensors));
+            var many = new Node[20000];
+            for (int i = 0; i < many.Length; i++) many[i] = subgraph;
+            var s = BuildSample(x => x.Root.Set(2, Refs(many)));
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var e = Fails(s.Bytes);
+            Assert.StartsWith("subgraphs[", e.Path);
+            Assert.Contains("visit more than", e.Message);
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), "took " + sw.Elapsed);
+        }
+
+        [Fact]
         public void Exception_Message_HasFileOffsetPathAndDetail()
         {
             var e = new TfliteFormatException("person.tflite", 0x1A2C, "subgraphs[0].tensors[12].shape",

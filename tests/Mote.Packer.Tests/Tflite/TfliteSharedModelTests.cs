@@ -125,6 +125,16 @@ namespace Mote.Packer.Tests.Tflite
             AssertBuffersMatchShapes(model);
         }
 
+        [SkippableTheory]
+        [MemberData(nameof(Models))]
+        public void Parse_SharedModelWithQuarterOfDefaultWorkBudget_Succeeds(string name)
+        {
+            // The default budget (16x the file size + 1 MiB) leaves at least 4x headroom over what real models need.
+            string file = Path.Combine(SharedData.Require("models"), name + ".tflite");
+            byte[] bytes = File.ReadAllBytes(file);
+            TfliteModel.Parse(bytes, name, 4L * bytes.Length + (1L << 18));
+        }
+
         [SkippableFact]
         public void Parse_PersonDetection_ReportsStoredQuantizedDimensionThree()
         {

@@ -11,12 +11,19 @@ namespace Mote.Packer.Tflite
     /// <see cref="TfliteFormatException"/> carrying the byte offset and the schema path of the item.
     /// It never recurses on its own: callers walk a fixed schema, so a hostile file cannot make the walk deeper.
     /// Because offsets may be shared (a DAG), a malicious file could make a walker visit the same bytes over and
-    /// over; a work budget (bytes visited/copied, default 16x the file size + 1 MiB) bounds the total effort.
+    /// over; a work budget (bytes visited/copied plus a fixed cost per object, default 16x the file size + 1 MiB) bounds the total effort.
     /// </summary>
     public sealed class FlatBufferReader
     {
         readonly byte[] _data;
         long _budgetLeft;
+
+        // Fixed work charged per object on top of its bytes, so that many references to one tiny object also
+        // exhaust the budget (each visit allocates an object in the caller).
+        const int TableVisitCost = 32, VectorVisitCost = 16, StringVisitCost = 16;
+
+        /// <summary>Work charged so far (bytes visited or copied plus a fixed cost per table, vector and string).</summary>
+        public long WorkDone => WorkBudget - _budgetLeft;
 
         /// <summary>Largest total of bytes visited or copied before the reader gives up.</summary>
         public long WorkBudget { get; }
@@ -188,7 +195,7 @@ namespace Mote.Packer.Tflite
                 throw Error(vt + 2, path, "table of " + inlineSize.ToString(CultureInfo.InvariantCulture) + " bytes at 0x" +
                                           pos.ToString("X", CultureInfo.InvariantCulture) + " runs past the end of the " +
                                           _data.Length.ToString(CultureInfo.InvariantCulture) + "-byte file");
-            Charge(inlineSize + vtSize, pos, path);
+            Charge(TableVisitCost + inlineSize + vtSize, pos, path);
             return new FbTable(this, pos, (int)vt, vtSize, inlineSize, path);
         }
 
@@ -207,7 +214,7 @@ namespace Mote.Packer.Tflite
                                        " exceeds the " + left.ToString(CultureInfo.InvariantCulture) + " bytes left in the file");
             if (elementSize > 4 && (dataPos & (elementSize - 1)) != 0)
                 throw Error(pos, path, "vector of " + elementSize.ToString(CultureInfo.InvariantCulture) + "-byte elements is misaligned");
-            Charge(4 + (long)count * elementSize, pos, path);
+            Charge(VectorVisitCost + 4 + (long)count * elementSize, pos, path);
             return new FbVector(this, pos, (int)dataPos, (int)count, elementSize, path);
         }
 
@@ -223,7 +230,7 @@ namespace Mote.Packer.Tflite
                                        " bytes left in the file");
             if (_data[dataPos + count] != 0)
                 throw Error(dataPos + count, path, "string of length " + count.ToString(CultureInfo.InvariantCulture) + " is not 0-terminated");
-            Charge(5 + (long)count, pos, path);
+            Charge(StringVisitCost + 5 + (long)count, pos, path);
             return Encoding.UTF8.GetString(_data, (int)dataPos, (int)count);
         }
     }

@@ -23,13 +23,18 @@ namespace Mote.Packer.Tflite
 
         /// <summary>Parses and verifies a .tflite file. <paramref name="fileName"/> is used in messages only.</summary>
         /// <exception cref="TfliteFormatException">The bytes are not a well-formed TFLite model.</exception>
-        public static TfliteModel Parse(byte[] data, string fileName)
+        public static TfliteModel Parse(byte[] data, string fileName) => Parse(data, fileName, -1);
+
+        /// <summary>As <see cref="Parse(byte[], string)"/> with an explicit work budget (bytes visited or copied, plus a
+        /// fixed cost per object; -1 = default 16x the file size + 1 MiB), the bound on effort for files whose offsets
+        /// reference the same data over and over.</summary>
+        public static TfliteModel Parse(byte[] data, string fileName, long workBudget)
         {
             if (data == null) throw new ArgumentNullException(nameof(data));
             fileName ??= "";
             try
             {
-                return new ModelParser(data, fileName).Parse();
+                return new ModelParser(data, fileName, workBudget).Parse();
             }
             catch (TfliteFormatException)
             {
@@ -163,11 +168,11 @@ namespace Mote.Packer.Tflite
         readonly string _fileName;
         readonly FlatBufferReader _r;
 
-        internal ModelParser(byte[] data, string fileName)
+        internal ModelParser(byte[] data, string fileName, long workBudget)
         {
             _data = data;
             _fileName = fileName;
-            _r = new FlatBufferReader(data, fileName);
+            _r = new FlatBufferReader(data, fileName, workBudget);
         }
 
         static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
