@@ -230,7 +230,7 @@ namespace Mote.Runtime
                     if (t.ScaleCount < 0 || t.ScaleIndex < 0 || (long)t.ScaleIndex + t.ScaleCount > sectionCount[BlobFormat.SectionScales])
                         throw Tensor(i, r + 44, "scale range lies outside the SCALES section");
                 }
-                t.Name = ReadName(LittleEndian.ReadInt32(b, r + 52), i, r + 52);
+                ReadName(t, LittleEndian.ReadInt32(b, r + 52), r + 52);
                 t.SourceIndex = LittleEndian.ReadInt32(b, r + 56);
                 tensors[i] = t;
             }
@@ -241,26 +241,21 @@ namespace Mote.Runtime
             return new MoteFormatException("TENSORS", offset, "tensor " + index + ": " + message);
         }
 
-        string ReadName(int offset, int tensor, int fieldOffset)
+        void ReadName(TensorInfo t, int offset, int fieldOffset)
         {
-            if (offset == -1) return "t" + tensor;
+            if (offset == -1) return;
             int start = sectionStart[BlobFormat.SectionStrings];
             int length = sectionLength[BlobFormat.SectionStrings];
             if (start == 0 || offset < 0 || offset >= length)
-                throw Tensor(tensor, fieldOffset, "name offset " + offset + " lies outside the STRINGS section");
+                throw Tensor(t.Index, fieldOffset, "name offset " + offset + " lies outside the STRINGS section");
             int end = start + length;
             int p = start + offset;
             int q = p;
             while (q < end && Blob[q] != 0) q++;
-            if (q == end) throw Tensor(tensor, fieldOffset, "name is not NUL-terminated inside STRINGS");
-            // Names are for tools and messages; non-ASCII bytes become '?' (no UTF-8 decoder on every target).
-            char[] chars = new char[q - p];
-            for (int k = 0; k < chars.Length; k++)
-            {
-                byte c = Blob[p + k];
-                chars[k] = c < 0x20 || c > 0x7E ? '?' : (char)c;
-            }
-            return new string(chars);
+            if (q == end) throw Tensor(t.Index, fieldOffset, "name is not NUL-terminated inside STRINGS");
+            t.NameBlob = Blob;
+            t.NameStart = p;
+            t.NameEnd = q;
         }
 
         // ---------------------------------------------------------------- model inputs and outputs

@@ -19,7 +19,27 @@ namespace Mote.Runtime
         /// <summary>Number of per-channel scales recorded for tools (0 or 1 for per-tensor).</summary>
         public int ScaleCount { get; internal set; }
         public int ScaleIndex { get; internal set; }
-        public string Name { get; internal set; }
+        // Names are for tools and messages: kept as a blob offset and decoded on request, so a
+        // device does not hold a string per tensor. Each read of Name allocates (never in Invoke).
+        internal byte[] NameBlob;
+        internal int NameStart = -1;
+        internal int NameEnd;
+
+        public string Name
+        {
+            get
+            {
+                if (NameStart < 0) return "t" + Index;
+                // Non-ASCII bytes become '?' (no UTF-8 decoder on every target).
+                char[] chars = new char[NameEnd - NameStart];
+                for (int k = 0; k < chars.Length; k++)
+                {
+                    byte c = NameBlob[NameStart + k];
+                    chars[k] = c < 0x20 || c > 0x7E ? '?' : (char)c;
+                }
+                return new string(chars);
+            }
+        }
         /// <summary>Index of the tensor in the source model (.tflite), for tools.</summary>
         public int SourceIndex { get; internal set; }
 
