@@ -189,7 +189,6 @@ namespace Mote.Cli
             long allocated = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
             Array.Sort(times);
             double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
-            long macs = 0;
             int weights = m.ConstantBytes;
 
             if (json)
@@ -222,7 +221,6 @@ namespace Mote.Cli
                 o.WriteLine($"  allocated per invoke: {(double)allocated / iterations:F1} bytes");
                 o.WriteLine($"  arena {m.ArenaBytes} B + load-time state {stateBytes} B = {m.ArenaBytes + stateBytes} B RAM; blob {blob.Length} B (weights and tables {weights} B)");
             }
-            _ = macs;
             return 0;
         }
 

@@ -260,7 +260,7 @@ namespace Mote.Packer
             return f;
         }
 
-        void Bias(string where, int bias, int channels, float inputScale, float[] filterScales)
+        void Bias(string where, int bias, int channels)
         {
             if (bias < 0) return;
             var b = graph.Tensors[bias];
@@ -324,7 +324,7 @@ namespace Mote.Packer
             int channels = o.Shape[3];
             if (f.Scales.Length != 1 && f.Scales.Length != channels)
                 throw new PackException($"{where}: filter {f.Describe} has {f.Scales.Length} scales; expected 1 or {channels} (one per output channel)");
-            Bias(where, biasIdx, channels, i.Scales[0], f.Scales);
+            Bias(where, biasIdx, channels);
             var mults = new int[channels];
             var shifts = new int[channels];
             TfliteQuantMath.ConvPerChannel(i.Scales[0], f.Scales, o.Scales[0], channels, mults, shifts);
@@ -356,7 +356,7 @@ namespace Mote.Packer
                 throw new PackException($"{where}: output {o.Describe} should have {batches}x{outDepth} elements");
             if (f.Scales.Length != 1 && f.Scales.Length != outDepth)
                 throw new PackException($"{where}: filter {f.Describe} has {f.Scales.Length} scales; expected 1 or {outDepth}");
-            Bias(where, biasIdx, outDepth, i.Scales[0], f.Scales);
+            Bias(where, biasIdx, outDepth);
             int act = FusedActivation(where, (int)options.FusedActivationFunction);
             var mults = new int[outDepth];
             var shifts = new int[outDepth];

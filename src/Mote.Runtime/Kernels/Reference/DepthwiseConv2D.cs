@@ -1,4 +1,3 @@
-using Mote.Runtime.Format;
 
 namespace Mote.Runtime.Kernels
 {
@@ -75,16 +74,8 @@ namespace Mote.Runtime.Kernels
                                         acc = unchecked(acc + filterVal * (inputVal + inputOffset));
                                     }
                                 }
-                                if (biasStart >= 0)
-                                {
-                                    acc = unchecked(acc + LittleEndian.ReadInt32(bias, biasStart + 4 * oc));
-                                }
-                                acc = FixedPoint.MultiplyByQuantizedMultiplier(acc,
-                                    LittleEndian.ReadInt32(quant, multiplierStart + 4 * oc),
-                                    LittleEndian.ReadInt32(quant, shiftStart + 4 * oc));
-                                acc += p.OutputOffset;
-                                if (acc < p.ActivationMin) acc = p.ActivationMin;
-                                if (acc > p.ActivationMax) acc = p.ActivationMax;
+                                acc = FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc,
+                                    p.OutputOffset, p.ActivationMin, p.ActivationMax);
                                 output[o++] = (byte)(sbyte)acc;
                             }
                         }

@@ -1,3 +1,4 @@
+using Mote.Runtime.Format;
 namespace Mote.Runtime.Kernels
 {
     /// <summary>
@@ -54,6 +55,29 @@ namespace Mote.Runtime.Kernels
             int remainder = x & mask;
             int threshold = (mask >> 1) + (x < 0 ? 1 : 0);
             return (x >> exponent) + (remainder > threshold ? 1 : 0);
+        }
+
+        /// <summary>
+        /// The common tail of the multiply-accumulate kernels (CONV_2D, DEPTHWISE_CONV_2D,
+        /// FULLY_CONNECTED) for output channel <paramref name="channel"/>: add the int32 bias
+        /// (when biasStart &gt;= 0, wrapping), requantize with that channel's multiplier and shift
+        /// (tables of int32 LE in <paramref name="quant"/>), add the output zero point, clamp to
+        /// [min, max]. Returns the int8 value as an int.
+        /// </summary>
+        public static int RequantizeChannel(int acc, byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
+            int channel, int outputOffset, int min, int max)
+        {
+            if (biasStart >= 0)
+            {
+                acc = unchecked(acc + LittleEndian.ReadInt32(bias, biasStart + 4 * channel));
+            }
+            acc = MultiplyByQuantizedMultiplier(acc,
+                LittleEndian.ReadInt32(quant, multiplierStart + 4 * channel),
+                LittleEndian.ReadInt32(quant, shiftStart + 4 * channel));
+            acc += outputOffset;
+            if (acc < min) acc = min;
+            if (acc > max) acc = max;
+            return acc;
         }
 
         /// <summary>

@@ -1,4 +1,3 @@
-using Mote.Runtime.Format;
 
 namespace Mote.Runtime.Kernels
 {
@@ -51,16 +50,8 @@ namespace Mote.Runtime.Kernels
                         int filterVal = (sbyte)filter[fBase + d];
                         acc = unchecked(acc + (filterVal + filterOffset) * (inputVal + inputOffset));
                     }
-                    if (biasStart >= 0)
-                    {
-                        acc = unchecked(acc + LittleEndian.ReadInt32(bias, biasStart + 4 * oc));
-                    }
-                    acc = FixedPoint.MultiplyByQuantizedMultiplier(acc,
-                        LittleEndian.ReadInt32(quant, multiplierStart + 4 * oc),
-                        LittleEndian.ReadInt32(quant, shiftStart + 4 * oc));
-                    acc += p.OutputOffset;
-                    if (acc < p.ActivationMin) acc = p.ActivationMin;
-                    if (acc > p.ActivationMax) acc = p.ActivationMax;
+                    acc = FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc,
+                        p.OutputOffset, p.ActivationMin, p.ActivationMax);
                     output[outputStart + b * outDepth + oc] = (byte)(sbyte)acc;
                 }
             }
