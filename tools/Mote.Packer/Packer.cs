@@ -1,6 +1,10 @@
 using System;
 using System.IO;
+using System.Collections.Generic;
 using Mote.Packer.Blob;
+using Mote.Packer.Float;
+using Mote.Packer.Onnx;
+using Mote.Packer.Quantization;
 using Mote.Packer.Graph;
 using Mote.Packer.Planning;
 using Mote.Runtime;
@@ -32,9 +36,24 @@ namespace Mote.Packer
             if (!File.Exists(path)) throw new PackException($"{path}: file not found");
             byte[] bytes = File.ReadAllBytes(path);
             string ext = Path.GetExtension(path).ToLowerInvariant();
+            if (ext == ".onnx")
+                throw new PackException($"{path}: an ONNX model is quantized while packing: give representative inputs with --calibration <samples.npy|dir>");
             if (ext != ".tflite")
-                throw new PackException($"{path}: unknown model type '{ext}' (mote pack reads .tflite int8 models)");
+                throw new PackException($"{path}: unknown model type '{ext}' (mote pack reads .tflite int8 models and .onnx float or QDQ models)");
             return PackTflite(bytes, Path.GetFileName(path));
+        }
+
+        /// <summary>Reads an ONNX model and lowers it to the float graph (layout converted, BN folded).</summary>
+        public static FloatGraph ImportOnnx(string path)
+        {
+            var model = OnnxModel.Load(path);
+            return OnnxImporter.Import(model);
+        }
+
+        /// <summary>ONNX float/QDQ → calibrate → quantize → pack. <paramref name="calibration"/> may be empty for a fully QDQ model.</summary>
+        public static QuantizeResult PackOnnx(FloatGraph graph, IReadOnlyList<float[][]> calibration, QuantizeOptions options, long sourceBytes)
+        {
+            return PostTrainingQuantizer.Run(graph, calibration, options, sourceBytes);
         }
 
         public static PackResult Finish(PackGraph graph, long sourceBytes)
