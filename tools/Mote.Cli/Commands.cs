@@ -16,10 +16,11 @@ namespace Mote.Cli
 
         // ------------------------------------------------------------------ pack
 
-        public static int Pack(Args a, TextWriter o)
+        public static int Pack(Args a, TextWriter o, TextWriter err)
         {
             string input = a.Positional(0, "model file (e.g. mote pack model.tflite -o model.mote)");
             a.NoMorePositionals(1);
+            if (input.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return QuantCommands.PackOnnx(a, o, err, input);
             string output = a.Get("-o", "--output") ?? Path.ChangeExtension(input, ".mote");
             bool quiet = a.Has("--quiet");
             a.RejectUnused();
