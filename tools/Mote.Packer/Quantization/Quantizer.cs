@@ -104,8 +104,9 @@ namespace Mote.Packer.Quantization
                     case FloatOpKind.AveragePool2D:
                     case FloatOpKind.Reshape:
                     case FloatOpKind.Pad:
-                    case FloatOpKind.Relu:
                     case FloatOpKind.Relu6:
+                        // TFLM's PAD copies input bytes and RELU6 clamps them without requantizing: the
+                        // output must use the input's parameters. (RELU and LEAKY_RELU requantize.)
                         Union(op.Inputs[0], op.Outputs[0]);
                         break;
                     case FloatOpKind.Concatenation:
@@ -293,12 +294,13 @@ namespace Mote.Packer.Quantization
             }
 
             /// <summary>A constant operand of ADD/MUL/CONCATENATION: per-tensor asymmetric int8 over its own range.</summary>
-            int ConstantOperand(int t)
+            int ConstantOperand(int t, ActivationQuant like = null)
             {
                 if (index[t] >= 0) return index[t];
                 var ft = g.Tensors[t];
                 float scale; int zp;
-                if (ft.Quant != null && ft.Quant.Scales.Length == 1) (scale, zp) = (ft.Quant.Scales[0], ft.Quant.ZeroPoint);
+                if (like != null) (scale, zp) = (like.Scale, like.ZeroPoint);
+                else if (ft.Quant != null && ft.Quant.Scales.Length == 1) (scale, zp) = (ft.Quant.Scales[0], ft.Quant.ZeroPoint);
                 else (scale, zp) = new QuantRange(ft.Data.Min(), ft.Data.Max()).Int8Params();
                 var bytes = ft.Data.Select(v => (byte)(sbyte)Math.Clamp(Math.Round(v / scale, MidpointRounding.AwayFromZero) + zp, -128, 127)).ToArray();
                 return index[t] = AddTensor(ft.Name, ft.Shape, TensorType.INT8, new[] { scale }, zp, 0, bytes);
@@ -453,7 +455,9 @@ namespace Mote.Packer.Quantization
                         Add(BuiltinOperator.RESHAPE, new[] { Activation(op.Inputs[0]) }, output, new ReshapeOptions { NewShape = g.Tensors[op.Outputs[0]].Shape });
                         break;
                     case FloatOpKind.Concatenation:
-                        Add(BuiltinOperator.CONCATENATION, op.Inputs.Select(Operand).ToArray(), output, new ConcatenationOptions { Axis = op.Axis });
+                        // TFLM requires every input on the output's scale and zero point: constants are quantized onto it.
+                        Add(BuiltinOperator.CONCATENATION, op.Inputs.Select(t => g.Tensors[t].IsConstant ? ConstantOperand(t, act[op.Outputs[0]]) : Activation(t)).ToArray(),
+                            output, new ConcatenationOptions { Axis = op.Axis });
                         break;
                     case FloatOpKind.Pad:
                     {
