@@ -61,6 +61,9 @@ namespace Mote.Runtime
         // Per operator, the bound arrays and starts of inputs 0..2 and the output.
         readonly byte[][] in0, in1, in2, outBuf;
         readonly int[] in0Start, in1Start, in2Start, outStart;
+        // Per operator with a variable input list (CONCATENATION), every input's array and start; null otherwise.
+        readonly byte[][][] inAll;
+        readonly int[][] inAllStart;
 
         public Model Model { get { return model; } }
         public byte[] Arena { get { return arena; } }
@@ -85,6 +88,8 @@ namespace Mote.Runtime
             int n = model.OperatorCount;
             in0 = new byte[n][]; in1 = new byte[n][]; in2 = new byte[n][]; outBuf = new byte[n][];
             in0Start = new int[n]; in1Start = new int[n]; in2Start = new int[n]; outStart = new int[n];
+            inAll = new byte[n][][];
+            inAllStart = new int[n][];
             for (int i = 0; i < n; i++)
             {
                 OperatorInfo op = model.GetOperator(i);
@@ -92,6 +97,13 @@ namespace Mote.Runtime
                 Bind(op.Inputs, 1, out in1[i], out in1Start[i]);
                 Bind(op.Inputs, 2, out in2[i], out in2Start[i]);
                 Bind(op.Outputs, 0, out outBuf[i], out outStart[i]);
+                if (op.Code == OpCode.Concatenation)
+                {
+                    inAll[i] = new byte[op.Inputs.Length][];
+                    inAllStart[i] = new int[op.Inputs.Length];
+                    for (int k = 0; k < op.Inputs.Length; k++)
+                        Bind(op.Inputs, k, out inAll[i][k], out inAllStart[i][k]);
+                }
             }
         }
 
@@ -158,9 +170,43 @@ namespace Mote.Runtime
                     Softmax.Eval((SoftmaxParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
                     break;
                 case OpCode.Reshape:
+                case OpCode.Squeeze:
                     // A copy: the planner gives the output its own buffer (aliasing is a planner improvement).
                     if (in0[index] != outBuf[index] || in0Start[index] != outStart[index])
                         Array.Copy(in0[index], in0Start[index], outBuf[index], outStart[index], views[op.Outputs[0]].Bytes);
+                    break;
+                case OpCode.Mul:
+                    Mul.Eval((MulParams)op.Params, in0[index], in0Start[index], in1[index], in1Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Logistic:
+                    Logistic.Eval((FixedPointActivationParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Tanh:
+                    Tanh.Eval((FixedPointActivationParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.LeakyRelu:
+                    LeakyRelu.Eval((LeakyReluParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Relu:
+                    Relu.Eval((ReluParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Relu6:
+                    Relu6.Eval((Relu6Params)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Pad:
+                    Pad.Eval((PadParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Concatenation:
+                    Concatenation.Eval((ConcatenationParams)op.Params, inAll[index], inAllStart[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Quantize:
+                    Quantize.Eval((RequantizeParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.HardSwish:
+                    HardSwish.Eval((HardSwishParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    break;
+                case OpCode.Mean:
+                    Mean.Eval((MeanParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
                     break;
             }
         }

@@ -314,8 +314,13 @@ namespace Mote.Runtime
                 if (words < 0)
                     throw new MoteFormatException("OPERATORS", r, "operator " + i + ": op code " + op.Code
                         + " is unknown to this runtime (blob minor version " + MinorVersion + "; runtime knows up to op code " + OpCode.Max + ")");
-                if (nin != OpCode.InputCount(op.Code) || nout != 1)
-                    throw Op(op, r + 2, "has " + nin + " inputs and " + nout + " outputs, expected " + OpCode.InputCount(op.Code) + " and 1");
+                if (OpCode.SinceMinorVersion(op.Code) > MinorVersion)
+                    throw Op(op, r, "op code " + op.Code + " needs format 1." + OpCode.SinceMinorVersion(op.Code)
+                        + " but the blob declares 1." + MinorVersion + " (a writer bug)");
+                int minIn = OpCode.InputCount(op.Code), maxIn = OpCode.MaxInputCount(op.Code);
+                if (nin < minIn || nin > maxIn || nout != 1)
+                    throw Op(op, r + 2, "has " + nin + " inputs and " + nout + " outputs, expected "
+                        + (minIn == maxIn ? minIn.ToString() : minIn + ".." + maxIn) + " and 1");
                 if (op.ParamCount != words)
                     throw Op(op, r + 12, "has " + op.ParamCount + " parameter words, expected " + words);
                 if (firstIndex < 0 || (long)firstIndex + nin + nout > idxCount)
@@ -376,8 +381,40 @@ namespace Mote.Runtime
                     op.Params = PrepareSoftmax(op, p);
                     break;
                 case OpCode.Reshape:
+                case OpCode.Squeeze:
                     if (In(op, 0).Bytes != tensors[op.Outputs[0]].Bytes)
                         throw Op(op, -1, "input has " + In(op, 0).Bytes + " bytes but output has " + tensors[op.Outputs[0]].Bytes);
+                    break;
+                case OpCode.Mul:
+                    op.Params = PrepareMul(op, p);
+                    break;
+                case OpCode.Logistic:
+                case OpCode.Tanh:
+                    op.Params = PrepareFixedPointActivation(op, p);
+                    break;
+                case OpCode.LeakyRelu:
+                    op.Params = PrepareLeakyRelu(op, p);
+                    break;
+                case OpCode.Relu:
+                    op.Params = PrepareRelu(op, p);
+                    break;
+                case OpCode.Relu6:
+                    op.Params = PrepareRelu6(op, p);
+                    break;
+                case OpCode.Pad:
+                    op.Params = PreparePad(op, p);
+                    break;
+                case OpCode.Concatenation:
+                    op.Params = PrepareConcatenation(op, p);
+                    break;
+                case OpCode.Quantize:
+                    op.Params = PrepareQuantize(op, p);
+                    break;
+                case OpCode.HardSwish:
+                    op.Params = PrepareHardSwish(op, p);
+                    break;
+                case OpCode.Mean:
+                    op.Params = PrepareMean(op, p);
                     break;
             }
         }
@@ -616,6 +653,287 @@ namespace Mote.Runtime
             if (s.InputMultiplier < 0 || !InRange(s.InputLeftShift, 0, 31) || s.DiffMin > 0)
                 throw Op(op, p, "softmax multiplier " + s.InputMultiplier + ", left shift " + s.InputLeftShift + " or diff_min " + s.DiffMin + " out of range");
             return s;
+        }
+
+        // ---------------------------------------------------------------- format 1.1 operators
+
+        /// <summary>Checks a requantization multiplier (non-negative) and TFLM-convention shift ([-31, 30]).</summary>
+        void RequireMultiplier(OperatorInfo op, int multiplier, int shift, int at, string what)
+        {
+            if (multiplier < 0 || !InRange(shift, -31, 30))
+                throw Op(op, at, what + " multiplier " + multiplier + " or shift " + shift + " is out of range");
+        }
+
+        /// <summary>Input and output of an element-wise op: int8, equal element counts; returns the count.</summary>
+        int RequireElementwise(OperatorInfo op, TensorInfo input, TensorInfo output)
+        {
+            RequireType(op, input, DataType.Int8, -1, "input");
+            RequireType(op, output, DataType.Int8, -1, "output");
+            if (input.ElementCount != output.ElementCount)
+                throw Op(op, -1, "input " + input.ShapeText() + " and output " + output.ShapeText() + " have different element counts");
+            return input.ElementCount;
+        }
+
+        MulParams PrepareMul(OperatorInfo op, int p)
+        {
+            TensorInfo a = In(op, 0), b = In(op, 1), output = tensors[op.Outputs[0]];
+            RequireType(op, a, DataType.Int8, -1, "input 1");
+            RequireType(op, b, DataType.Int8, -1, "input 2");
+            RequireType(op, output, DataType.Int8, -1, "output");
+            if (a.Shape.Length > 4 || b.Shape.Length > 4 || output.Shape.Length > 4)
+                throw Op(op, -1, "MUL supports up to 4 dimensions");
+            MulParams s = new MulParams();
+            s.Input1Offset = Word(p, 0);
+            s.Input2Offset = Word(p, 1);
+            s.OutputOffset = Word(p, 2);
+            s.OutputMultiplier = Word(p, 3);
+            s.OutputShift = Word(p, 4);
+            s.ActivationMin = Word(p, 5);
+            s.ActivationMax = Word(p, 6);
+            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
+            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
+            s.Input1Shape = Extend4(a.Shape);
+            s.Input2Shape = Extend4(b.Shape);
+            s.OutputShape = Extend4(output.Shape);
+            s.FlatSize = output.ElementCount;
+            for (int d = 0; d < 4; d++)
+            {
+                int d1 = s.Input1Shape[d], d2 = s.Input2Shape[d], o = s.OutputShape[d];
+                // NumPy broadcasting, and the output is exactly the broadcast shape.
+                if ((d1 != o && d1 != 1) || (d2 != o && d2 != 1) || (d1 != o && d2 != o))
+                    throw Op(op, -1, "shapes " + a.ShapeText() + " and " + b.ShapeText() + " do not broadcast to " + output.ShapeText());
+                if (d1 != o || d2 != o) s.Broadcast = true;
+            }
+            return s;
+        }
+
+        FixedPointActivationParams PrepareFixedPointActivation(OperatorInfo op, int p)
+        {
+            FixedPointActivationParams s = new FixedPointActivationParams();
+            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.InputOffset = Word(p, 0);
+            s.InputRangeRadius = Word(p, 1);
+            s.InputMultiplier = Word(p, 2);
+            s.InputLeftShift = Word(p, 3);
+            if (!InRange(s.InputOffset, -127, 128))
+                throw Op(op, p, "input offset " + s.InputOffset + " out of int8 range");
+            if (s.InputRangeRadius < 0)
+                throw Op(op, p + 4, "input range radius " + s.InputRangeRadius + " is negative");
+            if (s.InputMultiplier < 0 || !InRange(s.InputLeftShift, 0, 30))
+                throw Op(op, p + 8, "input multiplier " + s.InputMultiplier + " or left shift " + s.InputLeftShift + " is out of range");
+            return s;
+        }
+
+        LeakyReluParams PrepareLeakyRelu(OperatorInfo op, int p)
+        {
+            LeakyReluParams s = new LeakyReluParams();
+            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.InputOffset = Word(p, 0);
+            s.OutputOffset = Word(p, 1);
+            s.IdentityMultiplier = Word(p, 2);
+            s.IdentityShift = Word(p, 3);
+            s.AlphaMultiplier = Word(p, 4);
+            s.AlphaShift = Word(p, 5);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireMultiplier(op, s.IdentityMultiplier, s.IdentityShift, p + 8, "identity");
+            // A negative alpha gives a negative multiplier; its magnitude must be representable.
+            if (s.AlphaMultiplier == int.MinValue || !InRange(s.AlphaShift, -31, 30))
+                throw Op(op, p + 16, "alpha multiplier " + s.AlphaMultiplier + " or shift " + s.AlphaShift + " is out of range");
+            return s;
+        }
+
+        ReluParams PrepareRelu(OperatorInfo op, int p)
+        {
+            ReluParams s = new ReluParams();
+            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.InputOffset = Word(p, 0);
+            s.OutputOffset = Word(p, 1);
+            s.OutputMultiplier = Word(p, 2);
+            s.OutputShift = Word(p, 3);
+            s.ActivationMin = Word(p, 4);
+            s.ActivationMax = Word(p, 5);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
+            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 16);
+            return s;
+        }
+
+        Relu6Params PrepareRelu6(OperatorInfo op, int p)
+        {
+            Relu6Params s = new Relu6Params();
+            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Lower = Word(p, 0);
+            s.Upper = Word(p, 1);
+            RequireActivationRange(op, s.Lower, s.Upper, p);
+            return s;
+        }
+
+        RequantizeParams PrepareQuantize(OperatorInfo op, int p)
+        {
+            RequantizeParams s = new RequantizeParams();
+            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.InputOffset = Word(p, 0);
+            s.OutputOffset = Word(p, 1);
+            s.OutputMultiplier = Word(p, 2);
+            s.OutputShift = Word(p, 3);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
+            return s;
+        }
+
+        const int PadRank = 5;
+
+        PadParams PreparePad(OperatorInfo op, int p)
+        {
+            TensorInfo input = In(op, 0), output = tensors[op.Outputs[0]];
+            RequireType(op, input, DataType.Int8, -1, "input");
+            RequireType(op, output, DataType.Int8, input.Shape.Length, "output");
+            if (input.Shape.Length > PadRank)
+                throw Op(op, -1, "PAD supports up to 5 dimensions, input has " + input.Shape.Length);
+            PadParams s = new PadParams();
+            s.PadValue = Word(p, 0);
+            if (!InRange(s.PadValue, -128, 127))
+                throw Op(op, p, "pad value " + s.PadValue + " out of int8 range");
+            s.InputShape = Extend(input.Shape, PadRank);
+            s.OutputShape = Extend(output.Shape, PadRank);
+            s.LeftPadding = new int[PadRank];
+            s.RightPadding = new int[PadRank];
+            for (int d = 0; d < PadRank; d++)
+            {
+                int left = Word(p, 1 + d), right = Word(p, 1 + PadRank + d);
+                if (left < 0 || right < 0)
+                    throw Op(op, p + 4 + 4 * d, "dimension " + d + " (of 5): paddings " + left + ", " + right + " must not be negative");
+                if ((long)s.InputShape[d] + left + right != s.OutputShape[d])
+                    throw Op(op, p + 4 + 4 * d, "dimension " + d + " (of 5): input " + s.InputShape[d] + " + paddings " + left + ", " + right
+                        + " does not equal output " + s.OutputShape[d]);
+                s.LeftPadding[d] = left;
+                s.RightPadding[d] = right;
+            }
+            return s;
+        }
+
+        ConcatenationParams PrepareConcatenation(OperatorInfo op, int p)
+        {
+            TensorInfo output = tensors[op.Outputs[0]];
+            int rank = output.Shape.Length;
+            ConcatenationParams s = new ConcatenationParams();
+            s.Axis = Word(p, 0);
+            s.InputCount = op.Inputs.Length;
+            if (rank < 1 || !InRange(s.Axis, 0, rank - 1))
+                throw Op(op, p, "axis " + s.Axis + " is outside 0.." + (rank - 1) + " for output " + output.ShapeText());
+            int esize = DataType.Size(output.DataType);
+            long outer = 1, inner = 1;
+            for (int d = 0; d < s.Axis; d++) outer *= output.Shape[d];
+            for (int d = s.Axis + 1; d < rank; d++) inner *= output.Shape[d];
+            s.OuterSize = (int)outer;
+            s.CopyBytes = new int[s.InputCount];
+            long axisTotal = 0;
+            for (int i = 0; i < s.InputCount; i++)
+            {
+                TensorInfo t = In(op, i);
+                RequireType(op, t, output.DataType, rank, "input " + i);
+                for (int d = 0; d < rank; d++)
+                    if (d != s.Axis && t.Shape[d] != output.Shape[d])
+                        throw Op(op, -1, "input " + i + " " + t.ShapeText() + " differs from output " + output.ShapeText() + " in dimension " + d);
+                axisTotal += t.Shape[s.Axis];
+                s.CopyBytes[i] = (int)(t.Shape[s.Axis] * inner * esize);
+            }
+            if (axisTotal != output.Shape[s.Axis])
+                throw Op(op, -1, "inputs add up to " + axisTotal + " along axis " + s.Axis + ", output has " + output.Shape[s.Axis]);
+            return s;
+        }
+
+        HardSwishParams PrepareHardSwish(OperatorInfo op, int p)
+        {
+            HardSwishParams s = new HardSwishParams();
+            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.InputOffset = Word(p, 0);
+            s.OutputOffset = Word(p, 1);
+            s.OutputMultiplier = Word(p, 2);
+            s.OutputExponent = Word(p, 3);
+            s.ReluishMultiplier = Word(p, 4);
+            s.ReluishExponent = Word(p, 5);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p, "zero point offsets out of int8 range");
+            if (!InRange(s.OutputMultiplier, 0, 32767) || !InRange(s.OutputExponent, -31, 0))
+                throw Op(op, p + 8, "output multiplier " + s.OutputMultiplier + " or exponent " + s.OutputExponent + " is out of range (0..32767, -31..0)");
+            if (!InRange(s.ReluishMultiplier, 0, 32767) || !InRange(s.ReluishExponent, -31, 31))
+                throw Op(op, p + 16, "reluish multiplier " + s.ReluishMultiplier + " or exponent " + s.ReluishExponent + " is out of range (0..32767, -31..31)");
+            return s;
+        }
+
+        MeanParams PrepareMean(OperatorInfo op, int p)
+        {
+            TensorInfo input = In(op, 0), output = tensors[op.Outputs[0]];
+            RequireType(op, input, DataType.Int8, -1, "input");
+            RequireType(op, output, DataType.Int8, -1, "output");
+            MeanParams s = new MeanParams();
+            s.InputOffset = Word(p, 0);
+            s.OutputOffset = Word(p, 1);
+            s.OutputMultiplier = Word(p, 2);
+            s.OutputShift = Word(p, 3);
+            int mask = Word(p, 4);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
+            int rank = input.Shape.Length;
+            if (mask < 0 || (rank < 31 && (mask >> rank) != 0))
+                throw Op(op, p + 16, "axis mask 0x" + mask.ToString("X") + " names dimensions beyond the input's rank " + rank);
+            int kept = 0;
+            for (int d = 0; d < rank; d++) if ((mask & (1 << d)) == 0) kept++;
+            s.KeptExtents = new int[kept];
+            s.KeptStrides = new int[kept];
+            s.ReducedExtents = new int[rank - kept];
+            s.ReducedStrides = new int[rank - kept];
+            // keep_dims true gives the input shape with reduced dimensions set to 1, false removes them.
+            bool keepDims = output.Shape.Length == rank && rank != kept;
+            bool shapeOk = output.Shape.Length == (keepDims ? rank : kept);
+            int stride = 1, ki = kept, ri = rank - kept, oi = output.Shape.Length;
+            long outputCount = 1, reducedCount = 1;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                int extent = input.Shape[d];
+                if ((mask & (1 << d)) == 0)
+                {
+                    ki--;
+                    s.KeptExtents[ki] = extent;
+                    s.KeptStrides[ki] = stride;
+                    outputCount *= extent;
+                    oi--;
+                    if (shapeOk && output.Shape[oi] != extent) shapeOk = false;
+                }
+                else
+                {
+                    ri--;
+                    s.ReducedExtents[ri] = extent;
+                    s.ReducedStrides[ri] = stride;
+                    reducedCount *= extent;
+                    if (keepDims)
+                    {
+                        oi--;
+                        if (output.Shape[oi] != 1) shapeOk = false;
+                    }
+                }
+                stride *= extent;
+            }
+            if (!shapeOk || outputCount != output.ElementCount)
+                throw Op(op, -1, "output " + output.ShapeText() + " is not input " + input.ShapeText() + " reduced over axis mask 0x" + mask.ToString("X"));
+            s.OutputCount = (int)outputCount;
+            s.ReducedCount = (int)reducedCount;
+            return s;
+        }
+
+        static int[] Extend(int[] shape, int rank)
+        {
+            int[] r = new int[rank];
+            for (int i = 0; i < rank; i++) r[i] = 1;
+            for (int i = 0; i < shape.Length; i++) r[rank - shape.Length + i] = shape[i];
+            return r;
         }
     }
 }

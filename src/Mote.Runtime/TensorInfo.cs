@@ -74,7 +74,7 @@ namespace Mote.Runtime
         public int ParamCount { get; internal set; }
         public int SourceIndex { get; internal set; }
         public int SourceBuiltinCode { get; internal set; }
-        /// <summary>Prepared kernel parameters (ConvParams, AddParams, ...), or null for RESHAPE.</summary>
+        /// <summary>Prepared kernel parameters (ConvParams, AddParams, ...), or null for RESHAPE and SQUEEZE.</summary>
         public object Params { get; internal set; }
         /// <summary>Absolute blob offsets of the per-channel multiplier and shift tables, or -1.</summary>
         public int MultiplierStart { get; internal set; }

@@ -18,10 +18,20 @@ namespace Mote.Packer
     public sealed class TfliteImporter
     {
         // TFLite BuiltinOperator codes handled here.
-        const int TflAdd = 0, TflAveragePool2D = 1, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
-            TflMaxPool2D = 17, TflReshape = 22, TflSoftmax = 25;
+        const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
+            TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
+            TflTanh = 28, TflPad = 34, TflMean = 40, TflSqueeze = 43, TflPadV2 = 60, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117;
 
-        static readonly int[] Supported = { TflAdd, TflAveragePool2D, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflMaxPool2D, TflReshape, TflSoftmax };
+        static readonly int[] Supported =
+        {
+            TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
+            TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
+            TflSqueeze, TflTanh,
+        };
+
+        /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
+        const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, TANH (int8)";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
         const long MaxTensorBytes = 1L << 28;
@@ -69,7 +79,7 @@ namespace Mote.Packer
             if (unsupported.Count > 0)
                 throw new PackException($"{file}: {unsupported.Count} operator(s) not supported by Mote yet: {string.Join(", ", unsupported.Take(12))}"
                     + (unsupported.Count > 12 ? ", ..." : "")
-                    + ". Supported: ADD, AVERAGE_POOL_2D, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MAX_POOL_2D, RESHAPE, SOFTMAX (int8).");
+                    + ". Supported: " + SupportedNames + ".");
 
             graph.Inputs = sub.Inputs.Select(t => Tensor(t, "model input")).ToArray();
             var written = new HashSet<int>(graph.Inputs);
@@ -219,6 +229,45 @@ namespace Mote.Packer
                     break;
                 case TflSoftmax:
                     LowerSoftmax(op, where, Input(0), o, src.BuiltinOptions as SoftmaxOptions);
+                    break;
+                case TflMul:
+                    LowerMul(op, where, Input(0), Input(1), o, src.BuiltinOptions as MulOptions);
+                    break;
+                case TflLogistic:
+                case TflTanh:
+                    LowerLogisticTanh(op, where, code == TflTanh, Input(0), o);
+                    break;
+                case TflLeakyRelu:
+                    LowerLeakyRelu(op, where, Input(0), o, src.BuiltinOptions as LeakyReluOptions);
+                    break;
+                case TflRelu:
+                    LowerRelu(op, where, Input(0), o);
+                    break;
+                case TflRelu6:
+                    LowerRelu6(op, where, Input(0), o);
+                    break;
+                case TflPad:
+                case TflPadV2:
+                    LowerPad(op, where, src, Input(0), o);
+                    break;
+                case TflConcatenation:
+                {
+                    var inputs = new int[src.Inputs.Length];
+                    for (int k = 0; k < inputs.Length; k++) inputs[k] = Input(k);
+                    LowerConcatenation(op, where, inputs, o, src.BuiltinOptions as ConcatenationOptions);
+                    break;
+                }
+                case TflSqueeze:
+                    LowerSqueeze(op, where, Input(0), o, src.BuiltinOptions as SqueezeOptions);
+                    break;
+                case TflQuantize:
+                    LowerQuantize(op, where, Input(0), o);
+                    break;
+                case TflHardSwish:
+                    LowerHardSwish(op, where, Input(0), o);
+                    break;
+                case TflMean:
+                    LowerMean(op, where, src, Input(0), o, src.BuiltinOptions as ReducerOptions);
                     break;
                 case TflReshape:
                 {
@@ -434,6 +483,303 @@ namespace Mote.Packer
             op.Code = OpCode.Softmax;
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { p.InputMultiplier, p.InputLeftShift, p.DiffMin };
+        }
+
+        // ------------------------------------------------------------------ format 1.1 operators
+
+        /// <summary>
+        /// An element-wise int8 op's input and output: int8 with scales, equal element counts
+        /// (TFLM's MatchingFlatSize).
+        /// </summary>
+        (PackTensor input, long size) Elementwise(string where, int inputIdx, PackTensor o)
+        {
+            var i = graph.Tensors[inputIdx];
+            RequireInt8(where, i, "input");
+            RequireInt8(where, o, "output");
+            if (i.ElementCount != o.ElementCount)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            return (i, i.ElementCount);
+        }
+
+        /// <summary>Checks that <paramref name="t"/> has one scale (per-tensor quantization).</summary>
+        static void RequirePerTensor(string where, PackTensor t, string role)
+        {
+            if (t.Scales.Length != 1)
+                throw new PackException($"{where}: {role} {t.Describe} has {t.Scales.Length} scales; per-tensor quantization (one scale) is required");
+        }
+
+        void LowerMul(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, MulOptions options)
+        {
+            var a = graph.Tensors[aIdx];
+            var b = graph.Tensors[bIdx];
+            RequireInt8(where, a, "input 1");
+            RequireInt8(where, b, "input 2");
+            RequireInt8(where, o, "output");
+            if (a.Shape.Length > 4 || b.Shape.Length > 4 || o.Shape.Length > 4)
+                throw new PackException($"{where}: MUL supports up to 4 dimensions (inputs {a.ShapeText}, {b.ShapeText}, output {o.ShapeText})");
+            // NumPy broadcasting; the output must be exactly the broadcast shape.
+            int ra = a.Shape.Length, rb = b.Shape.Length, ro = o.Shape.Length;
+            for (int k = 1; k <= 4; k++)
+            {
+                int da = k <= ra ? a.Shape[ra - k] : 1, db = k <= rb ? b.Shape[rb - k] : 1, dout = k <= ro ? o.Shape[ro - k] : 1;
+                if ((da != dout && da != 1) || (db != dout && db != 1) || (da != dout && db != dout))
+                    throw new PackException($"{where}: shapes {a.ShapeText} and {b.ShapeText} do not broadcast to {o.ShapeText}");
+            }
+            int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
+            var p = new MulParams();
+            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            op.Code = OpCode.Mul;
+            op.Inputs = new[] { aIdx, bIdx };
+            op.Params = new[] { p.Input1Offset, p.Input2Offset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
+            op.Macs = o.ElementCount;
+        }
+
+        void LowerLogisticTanh(PackOperator op, string where, bool tanh, int inputIdx, PackTensor o)
+        {
+            var (i, _) = Elementwise(where, inputIdx, o);
+            // TFLM's LOGISTIC Prepare checks the output zero point only; TANH checks nothing.
+            // Both compute at their fixed output quantization (1/256, -128 and 1/128, 0),
+            // whatever the output tensor says (docs/numerics.md).
+            if (!tanh && o.ZeroPoint != -128)
+                throw new PackException($"{where}: output {o.Describe} has zero point {o.ZeroPoint}; TFLite's int8 LOGISTIC requires -128 (and scale 1/256)");
+            var p = new FixedPointActivationParams();
+            TfliteQuantMath.LogisticTanh(i.Scales[0], i.ZeroPoint, p);
+            op.Code = tanh ? OpCode.Tanh : OpCode.Logistic;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.InputOffset, p.InputRangeRadius, p.InputMultiplier, p.InputLeftShift };
+        }
+
+        void LowerLeakyRelu(PackOperator op, string where, int inputIdx, PackTensor o, LeakyReluOptions options)
+        {
+            var (i, _) = Elementwise(where, inputIdx, o);
+            float alpha = options == null ? 0f : options.Alpha; // TFLM's parser leaves alpha 0 without options
+            var p = new LeakyReluParams();
+            TfliteQuantMath.LeakyRelu(i.Scales[0], i.ZeroPoint, alpha, o.Scales[0], o.ZeroPoint, p);
+            op.Code = OpCode.LeakyRelu;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.InputOffset, p.OutputOffset, p.IdentityMultiplier, p.IdentityShift, p.AlphaMultiplier, p.AlphaShift };
+        }
+
+        void LowerRelu(PackOperator op, string where, int inputIdx, PackTensor o)
+        {
+            var (i, _) = Elementwise(where, inputIdx, o);
+            var p = new ReluParams();
+            TfliteQuantMath.Relu(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
+            op.Code = OpCode.Relu;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
+        }
+
+        void LowerRelu6(PackOperator op, string where, int inputIdx, PackTensor o)
+        {
+            // TFLM's int8 RELU6 clamps the input bytes on the input's scale and ignores the
+            // output quantization (docs/numerics.md); Mote does the same, so a differing output
+            // scale is accepted and means what it means in TFLM.
+            var (i, _) = Elementwise(where, inputIdx, o);
+            var p = new Relu6Params();
+            TfliteQuantMath.Relu6(i.Scales[0], i.ZeroPoint, p);
+            op.Code = OpCode.Relu6;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.Lower, p.Upper };
+        }
+
+        /// <summary>A constant input read straight from the .tflite buffer (it does not become a blob tensor).</summary>
+        (TfliteTensor tensor, byte[] data) RawConstant(string where, TfliteOperator src, int k, string role)
+        {
+            if (k >= src.Inputs.Length || src.Inputs[k] < 0 || src.Inputs[k] >= sub.Tensors.Length)
+                throw new PackException($"{where}: {role} (input {k}) is missing");
+            var t = sub.Tensors[src.Inputs[k]];
+            var buffer = t.Buffer > 0 && t.Buffer < model.Buffers.Length ? model.Buffers[t.Buffer] : null;
+            if (buffer == null || buffer.Data == null || buffer.Data.Length == 0)
+                throw new PackException($"{where}: {role} tensor {src.Inputs[k]} '{t.Name}' is not a constant; TFLite Micro requires a constant {role}");
+            return (t, buffer.Data);
+        }
+
+        void LowerPad(PackOperator op, string where, TfliteOperator src, int inputIdx, PackTensor o)
+        {
+            var i = graph.Tensors[inputIdx];
+            RequireInt8(where, i, "input");
+            RequireInt8(where, o, "output");
+            int rank = o.Shape.Length;
+            if (i.Shape.Length != rank)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} differ in rank");
+            if (rank > 5)
+                throw new PackException($"{where}: PAD supports up to 5 dimensions (TFLite Micro's limit), input {i.Describe} has {rank}");
+            // TFLM PadPrepare (shared by PAD and PADV2): 2 inputs, or 3 with constant_values.
+            if (src.Inputs.Length != 2 && src.Inputs.Length != 3)
+                throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 2 (input, paddings) or 3 (+ constant_values)");
+            var (pt, pdata) = RawConstant(where, src, 1, "paddings");
+            if (pt.Type != TensorType.INT32)
+                throw new PackException($"{where}: paddings tensor '{pt.Name}' is {pt.Type}; TFLite Micro reads paddings as int32");
+            if (pdata.Length != 4 * 2 * rank)
+                throw new PackException($"{where}: paddings tensor '{pt.Name}' has {pdata.Length / 4} values, expected {2 * rank} (a [before, after] pair per output dimension)");
+            // Extended to 5-D with leading zero paddings, as reference_ops::PadImpl does.
+            var left = new int[5];
+            var right = new int[5];
+            for (int d = 0; d < rank; d++)
+            {
+                int before = BitConverter.ToInt32(pdata, 8 * d), after = BitConverter.ToInt32(pdata, 8 * d + 4);
+                if (before < 0 || after < 0)
+                    throw new PackException($"{where}: paddings [{before}, {after}] of dimension {d} are negative; PAD cannot crop");
+                if ((long)i.Shape[d] + before + after != o.Shape[d])
+                    throw new PackException($"{where}: output {o.Describe} dimension {d} should be {i.Shape[d]} + {before} + {after}");
+                left[5 - rank + d] = before;
+                right[5 - rank + d] = after;
+            }
+            int padValue = o.ZeroPoint; // PAD: the output zero point (TFLM PadEval), even when the input's differs
+            if (src.Inputs.Length == 3 && src.Inputs[2] >= 0)
+            {
+                var (ct, cdata) = RawConstant(where, src, 2, "constant_values");
+                if (ct.Type != TensorType.INT8 || cdata.Length != 1)
+                    throw new PackException($"{where}: constant_values tensor '{ct.Name}' must be a single int8 value (is {ct.Type} with {cdata.Length} bytes)");
+                var q = ct.Quantization;
+                float cScale = q != null && q.Scale.Length > 0 ? q.Scale[0] : 0f;
+                long cZp = q != null && q.ZeroPoint.Length > 0 ? q.ZeroPoint[0] : 0;
+                // TFLM PadPrepare: constant_values must share the output's zero point and scale.
+                if (cZp != o.ZeroPoint || (double)cScale != (double)o.Scales[0])
+                    throw new PackException($"{where}: constant_values quantization (scale {cScale}, zero point {cZp}) differs from the output's "
+                        + $"(scale {o.Scales[0]}, zero point {o.ZeroPoint}); TFLite Micro requires them equal");
+                padValue = (sbyte)cdata[0];
+            }
+            op.Code = OpCode.Pad;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { padValue, left[0], left[1], left[2], left[3], left[4], right[0], right[1], right[2], right[3], right[4] };
+        }
+
+        void LowerConcatenation(PackOperator op, string where, int[] inputs, PackTensor o, ConcatenationOptions options)
+        {
+            if (inputs.Length < 1 || inputs.Length > OpCode.MaxConcatenationInputs)
+                throw new PackException($"{where}: has {inputs.Length} inputs; TFLite Micro supports 1..{OpCode.MaxConcatenationInputs}");
+            int act = options == null ? 0 : (int)options.FusedActivationFunction;
+            if (act != 0)
+                throw new PackException($"{where}: fused activation {(ActivationFunctionType)act} is not allowed on CONCATENATION (TFLite Micro requires NONE)");
+            RequireInt8(where, o, "output");
+            int rank = o.Shape.Length;
+            int axis = options == null ? 0 : options.Axis;
+            if (axis < 0) axis += rank; // TFLM CalculatePositiveAxis
+            if (rank < 1 || axis < 0 || axis >= rank)
+                throw new PackException($"{where}: axis {(options == null ? 0 : options.Axis)} is outside the output {o.Describe}");
+            long total = 0;
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                var t = graph.Tensors[inputs[k]];
+                RequireInt8(where, t, $"input {k}");
+                // TFLM ConcatenationPrepare: no rescaling in the int8 kernel, so every input must
+                // have exactly the output's scale and zero point.
+                if ((double)t.Scales[0] != (double)o.Scales[0] || t.ZeroPoint != o.ZeroPoint)
+                    throw new PackException($"{where}: input {k} {t.Describe} has scale {t.Scales[0]} and zero point {t.ZeroPoint} but the output has "
+                        + $"{o.Scales[0]} and {o.ZeroPoint}; TFLite Micro's int8 CONCATENATION requires every input to share the output's quantization "
+                        + "(requantize the inputs first)");
+                if (t.Shape.Length != rank)
+                    throw new PackException($"{where}: input {k} {t.Describe} and output {o.Describe} differ in rank");
+                for (int d = 0; d < rank; d++)
+                    if (d != axis && t.Shape[d] != o.Shape[d])
+                        throw new PackException($"{where}: input {k} {t.Describe} differs from output {o.Describe} in dimension {d}");
+                total += t.Shape[axis];
+            }
+            if (total != o.Shape[axis])
+                throw new PackException($"{where}: inputs add up to {total} along axis {axis}, output {o.Describe} has {o.Shape[axis]}");
+            op.Code = OpCode.Concatenation;
+            op.Inputs = inputs;
+            op.Params = new[] { axis };
+        }
+
+        void LowerSqueeze(PackOperator op, string where, int inputIdx, PackTensor o, SqueezeOptions options)
+        {
+            var i = graph.Tensors[inputIdx];
+            if (i.IsConstant)
+                throw new PackException($"{where}: squeezing a constant tensor is not supported");
+            if (i.DataType != o.DataType || i.Bytes != o.Bytes)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} differ in size or type");
+            // TFLM SqueezePrepare: each listed dimension must exist and be 1; none listed squeezes every 1.
+            int rank = i.Shape.Length;
+            var squeeze = new bool[rank];
+            int[] dims = options?.SqueezeDims ?? Array.Empty<int>();
+            if (dims.Length == 0)
+            {
+                for (int d = 0; d < rank; d++) squeeze[d] = i.Shape[d] == 1;
+            }
+            else
+            {
+                foreach (int sd in dims)
+                {
+                    int d = sd < 0 ? sd + rank : sd;
+                    if (d < 0 || d >= rank || i.Shape[d] != 1)
+                        throw new PackException($"{where}: squeeze dimension {sd} is not a dimension of size 1 of input {i.Describe}");
+                    squeeze[d] = true;
+                }
+            }
+            var kept = new List<int>();
+            for (int d = 0; d < rank; d++) if (!squeeze[d]) kept.Add(i.Shape[d]);
+            if (!kept.SequenceEqual(o.Shape))
+                throw new PackException($"{where}: output {o.Describe} is not input {i.ShapeText} with the squeezed dimensions removed ([{string.Join(",", kept)}])");
+            op.Code = OpCode.Squeeze;
+            op.Inputs = new[] { inputIdx };
+        }
+
+        void LowerQuantize(PackOperator op, string where, int inputIdx, PackTensor o)
+        {
+            var i = graph.Tensors[inputIdx];
+            if (i.DataType != DataType.Int8 || o.DataType != DataType.Int8)
+                throw new PackException($"{where}: QUANTIZE from {DataType.Name(i.DataType)} to {DataType.Name(o.DataType)} is not supported; "
+                    + "Mote runs fully-integer models and supports int8 to int8 requantization only");
+            Elementwise(where, inputIdx, o);
+            RequirePerTensor(where, o, "output");
+            var p = new RequantizeParams();
+            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
+            op.Code = OpCode.Quantize;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift };
+        }
+
+        void LowerHardSwish(PackOperator op, string where, int inputIdx, PackTensor o)
+        {
+            var (i, _) = Elementwise(where, inputIdx, o);
+            var p = new HardSwishParams();
+            TfliteQuantMath.HardSwish(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
+            op.Code = OpCode.HardSwish;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputExponent, p.ReluishMultiplier, p.ReluishExponent };
+        }
+
+        void LowerMean(PackOperator op, string where, TfliteOperator src, int inputIdx, PackTensor o, ReducerOptions options)
+        {
+            var i = graph.Tensors[inputIdx];
+            RequireInt8(where, i, "input");
+            RequireInt8(where, o, "output");
+            if (src.Inputs.Length != 2)
+                throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 2 (input, axis)");
+            var (at, adata) = RawConstant(where, src, 1, "axis");
+            if (at.Type != TensorType.INT32)
+                throw new PackException($"{where}: axis tensor '{at.Name}' is {at.Type}; TFLite Micro requires int32");
+            // reference_ops::ResolveAxis: negative axes count from the end, duplicates are ignored,
+            // anything outside the rank fails Eval.
+            int rank = i.Shape.Length;
+            int mask = 0;
+            for (int k = 0; k + 4 <= adata.Length; k += 4)
+            {
+                int a = BitConverter.ToInt32(adata, k);
+                int d = a < 0 ? a + rank : a;
+                if (d < 0 || d >= rank)
+                    throw new PackException($"{where}: axis {a} is outside input {i.Describe}");
+                mask |= 1 << d;
+            }
+            bool keepDims = options != null && options.KeepDims;
+            var expected = new List<int>();
+            long reduced = 1;
+            for (int d = 0; d < rank; d++)
+            {
+                if ((mask & (1 << d)) != 0) { reduced *= i.Shape[d]; if (keepDims) expected.Add(1); }
+                else expected.Add(i.Shape[d]);
+            }
+            if (!expected.SequenceEqual(o.Shape))
+                throw new PackException($"{where}: output {o.Describe} should be [{string.Join(",", expected)}] (input {i.ShapeText} reduced, keep_dims {keepDims})");
+            var p = new MeanParams();
+            TfliteQuantMath.Mean(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, reduced, p);
+            op.Code = OpCode.Mean;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, mask };
+            op.Macs = i.ElementCount;
         }
     }
 }

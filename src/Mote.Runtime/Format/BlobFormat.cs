@@ -1,10 +1,15 @@
 namespace Mote.Runtime.Format
 {
-    /// <summary>Constants of the .mote blob format v1.0 (docs/blob-format.md is normative).</summary>
+    /// <summary>Constants of the .mote blob format v1.1 (docs/blob-format.md is normative).</summary>
     public static class BlobFormat
     {
         public const int MajorVersion = 1;
-        public const int MinorVersion = 0;
+        /// <summary>
+        /// Minor version this runtime writes and reads in full. 1.1 added op codes 9..20
+        /// (MUL .. MEAN); a 1.0 reader rejects those op codes by name, so a 1.1 blob that
+        /// uses only the 1.0 op codes still runs on a 1.0 runtime.
+        /// </summary>
+        public const int MinorVersion = 1;
         public const int HeaderSize = 64;
         public const int CrcFieldOffset = 16;
         /// <summary>The CRC covers [CrcStart, total length).</summary>
@@ -80,11 +85,18 @@ namespace Mote.Runtime.Format
     /// <summary>Mote operator codes (operator record bytes 0..1) and their parameter word counts.</summary>
     public static class OpCode
     {
+        // Format 1.0.
         public const int Conv2D = 1, DepthwiseConv2D = 2, FullyConnected = 3, Add = 4,
             AveragePool2D = 5, MaxPool2D = 6, Softmax = 7, Reshape = 8;
+        // Format 1.1.
+        public const int Mul = 9, Logistic = 10, Tanh = 11, LeakyRelu = 12, Relu = 13, Relu6 = 14,
+            Pad = 15, Concatenation = 16, Squeeze = 17, Quantize = 18, HardSwish = 19, Mean = 20;
 
         /// <summary>Highest op code this runtime knows.</summary>
-        public const int Max = 8;
+        public const int Max = 20;
+
+        /// <summary>Most inputs a CONCATENATION may have (TFLM's kMaxInputNum).</summary>
+        public const int MaxConcatenationInputs = 10;
 
         public static string Name(int code)
         {
@@ -98,6 +110,18 @@ namespace Mote.Runtime.Format
                 case MaxPool2D: return "MAX_POOL_2D";
                 case Softmax: return "SOFTMAX";
                 case Reshape: return "RESHAPE";
+                case Mul: return "MUL";
+                case Logistic: return "LOGISTIC";
+                case Tanh: return "TANH";
+                case LeakyRelu: return "LEAKY_RELU";
+                case Relu: return "RELU";
+                case Relu6: return "RELU6";
+                case Pad: return "PAD";
+                case Concatenation: return "CONCATENATION";
+                case Squeeze: return "SQUEEZE";
+                case Quantize: return "QUANTIZE";
+                case HardSwish: return "HARD_SWISH";
+                case Mean: return "MEAN";
                 default: return "op code " + code;
             }
         }
@@ -113,19 +137,42 @@ namespace Mote.Runtime.Format
                 case AveragePool2D: case MaxPool2D: return 8;
                 case Softmax: return 3;
                 case Reshape: return 0;
+                case Mul: return 7;
+                case Logistic: case Tanh: return 4;
+                case LeakyRelu: return 6;
+                case Relu: return 6;
+                case Relu6: return 2;
+                case Pad: return 11;
+                case Concatenation: return 1;
+                case Squeeze: return 0;
+                case Quantize: return 4;
+                case HardSwish: return 6;
+                case Mean: return 5;
                 default: return -1;
             }
         }
 
-        /// <summary>Minimum and maximum input counts (optional inputs may be -1 in INDICES).</summary>
+        /// <summary>Minimum input count (optional inputs may be -1 in INDICES).</summary>
         public static int InputCount(int code)
         {
             switch (code)
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
-                case Add: return 2;
+                case Add: case Mul: return 2;
                 default: return 1;
             }
+        }
+
+        /// <summary>Maximum input count: equal to <see cref="InputCount"/> except for CONCATENATION (1..10).</summary>
+        public static int MaxInputCount(int code)
+        {
+            return code == Concatenation ? MaxConcatenationInputs : InputCount(code);
+        }
+
+        /// <summary>The format minor version that introduced an op code (0 for 1.0's codes, 1 for 9..20).</summary>
+        public static int SinceMinorVersion(int code)
+        {
+            return code >= Mul ? 1 : 0;
         }
     }
 

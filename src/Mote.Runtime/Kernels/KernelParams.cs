@@ -80,4 +80,128 @@ namespace Mote.Runtime.Kernels
         public int InputLeftShift;
         public int DiffMin;
     }
+
+    /// <summary>
+    /// MUL (int8), TFLM reference_integer_ops::Mul / BroadcastMul4DSlow: one multiplier for the
+    /// product of the two offset inputs, broadcasting over 4-D shapes like ADD.
+    /// </summary>
+    public sealed class MulParams
+    {
+        public int Input1Offset, Input2Offset;
+        public int OutputOffset, OutputMultiplier, OutputShift;
+        public int ActivationMin, ActivationMax;
+        /// <summary>Number of output elements when both inputs have the output's shape.</summary>
+        public int FlatSize;
+        /// <summary>True when an input's shape differs from the output's; then the 4-D shapes below are used.</summary>
+        public bool Broadcast;
+        /// <summary>Shapes extended to 4-D (leading 1s), length 4 each.</summary>
+        public int[] Input1Shape, Input2Shape, OutputShape;
+    }
+
+    /// <summary>
+    /// LOGISTIC and TANH int8 -> int8 (TFLM reference_integer_ops::Logistic / Tanh): the input,
+    /// minus its zero point, is rescaled to Q4.27 with InputMultiplier and InputLeftShift unless
+    /// it lies outside (-InputRangeRadius, InputRangeRadius), where the output saturates.
+    /// </summary>
+    public sealed class FixedPointActivationParams
+    {
+        /// <summary>Number of elements.</summary>
+        public int Size;
+        /// <summary>Minus the input zero point.</summary>
+        public int InputOffset;
+        public int InputRangeRadius;
+        public int InputMultiplier;
+        /// <summary>TFLM's input_left_shift: a left shift (0..30) applied before the multiplier.</summary>
+        public int InputLeftShift;
+    }
+
+    /// <summary>LEAKY_RELU int8 (TFLM reference_ops::QuantizeLeakyRelu): one multiplier per sign of the input.</summary>
+    public sealed class LeakyReluParams
+    {
+        public int Size;
+        public int InputOffset, OutputOffset;
+        /// <summary>input_scale / output_scale, for inputs at or above the zero point.</summary>
+        public int IdentityMultiplier, IdentityShift;
+        /// <summary>input_scale * alpha / output_scale, for inputs below the zero point; negative for a negative alpha.</summary>
+        public int AlphaMultiplier, AlphaShift;
+    }
+
+    /// <summary>RELU int8 (TFLM ReluQuantized): requantize to the output scale, then clamp.</summary>
+    public sealed class ReluParams
+    {
+        public int Size;
+        public int InputOffset, OutputOffset;
+        public int OutputMultiplier, OutputShift;
+        public int ActivationMin, ActivationMax;
+    }
+
+    /// <summary>RELU6 int8 (TFLM Relu6Quantized): clamps the raw input bytes to [Lower, Upper], no requantization.</summary>
+    public sealed class Relu6Params
+    {
+        public int Size;
+        public int Lower, Upper;
+    }
+
+    /// <summary>PAD int8 (TFLM reference_ops::PadImpl): shapes and paddings extended to 5-D with leading 1s / 0s.</summary>
+    public sealed class PadParams
+    {
+        public int PadValue;
+        /// <summary>Length 5 each.</summary>
+        public int[] InputShape, OutputShape, LeftPadding, RightPadding;
+    }
+
+    /// <summary>
+    /// CONCATENATION (byte copy, TFLM reference_ops::Concatenation): for each of OuterSize outer
+    /// indices, input i contributes CopyBytes[i] contiguous bytes, inputs in order.
+    /// </summary>
+    public sealed class ConcatenationParams
+    {
+        public int Axis;
+        public int InputCount;
+        /// <summary>Product of the output dimensions before the axis.</summary>
+        public int OuterSize;
+        /// <summary>Per input: its extent along the axis x the inner size x the element size.</summary>
+        public int[] CopyBytes;
+    }
+
+    /// <summary>QUANTIZE int8 -> int8 (TFLM reference_ops::Requantize).</summary>
+    public sealed class RequantizeParams
+    {
+        public int Size;
+        public int InputOffset, OutputOffset;
+        public int OutputMultiplier, OutputShift;
+    }
+
+    /// <summary>
+    /// HARD_SWISH int8 (TFLM reference_ops::HardSwish): x * relu6(x + 3) / 6 in 16-bit fixed point,
+    /// with two int16 multipliers and their exponents (TFLM's HardSwishParams).
+    /// </summary>
+    public sealed class HardSwishParams
+    {
+        public int Size;
+        public int InputOffset, OutputOffset;
+        /// <summary>(input_scale / 128) / output_scale as an int16 Q0.15 multiplier (0..32767) and exponent (-31..0).</summary>
+        public int OutputMultiplier, OutputExponent;
+        /// <summary>(input_scale / 128) / (3 / 32768) as an int16 Q0.15 multiplier (0..32767) and exponent (-31..31).</summary>
+        public int ReluishMultiplier, ReluishExponent;
+    }
+
+    /// <summary>
+    /// MEAN int8 over any set of axes (TFLM reference_ops::QuantizedMeanOrSum): for each output
+    /// element, the int32 sum of (x - input zero point) over the reduced axes, requantized with a
+    /// multiplier that already includes 1 / (number of reduced elements).
+    /// </summary>
+    public sealed class MeanParams
+    {
+        public int InputOffset, OutputOffset;
+        public int OutputMultiplier, OutputShift;
+        /// <summary>Number of output elements (product of the kept extents).</summary>
+        public int OutputCount;
+        /// <summary>Number of input elements summed per output (product of the reduced extents).</summary>
+        public int ReducedCount;
+        /// <summary>Kept input dimensions in order: extents and input strides (elements).</summary>
+        public int[] KeptExtents, KeptStrides;
+        /// <summary>Reduced input dimensions in order: extents and input strides (elements).</summary>
+        public int[] ReducedExtents, ReducedStrides;
+    }
 }

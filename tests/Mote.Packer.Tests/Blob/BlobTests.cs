@@ -35,7 +35,7 @@ namespace Mote.Packer.Tests.Blob
             var b = Blob();
             Assert.Equal(new byte[] { 0x4D, 0x4F, 0x54, 0x45 }, b[..4]);
             Assert.Equal(1, LittleEndian.ReadUInt16(b, 4));
-            Assert.Equal(0, LittleEndian.ReadUInt16(b, 6));
+            Assert.Equal(1, LittleEndian.ReadUInt16(b, 6)); // format 1.1: op codes 9..20
             Assert.Equal(64, LittleEndian.ReadInt32(b, 8));
             Assert.Equal(b.Length, LittleEndian.ReadInt32(b, 12));
             // CRC over [20, total): recomputed here independently of the writer's Seal.
@@ -88,6 +88,7 @@ namespace Mote.Packer.Tests.Blob
         {
             var b = Blob();
             LittleEndian.WriteUInt16(b, 4, 2);
+            LittleEndian.WriteUInt16(b, 6, 0);
             var e = Rejects(b);
             Assert.Contains("format 2.0 is not supported", e.Message);
         }
@@ -184,7 +185,7 @@ namespace Mote.Packer.Tests.Blob
         public void Load_RandomMutationsResealed_OnlyFormatExceptionsAndSafeInvoke()
         {
             int iterations = int.TryParse(Environment.GetEnvironmentVariable("MOTE_FUZZ_ITERATIONS"), out int n) ? n : 3000;
-            var seeds = new[] { Blob(), Packer.Finish(TestGraphs.AllOps(seed: 9), 0).Blob };
+            var seeds = new[] { Blob(), Packer.Finish(TestGraphs.AllOps(seed: 9), 0).Blob, Packer.Finish(TestGraphs.NewOps(), 0).Blob };
             var rng = new Random(20261121);
             int loaded = 0, rejected = 0;
             var sw = Stopwatch.StartNew();

@@ -86,5 +86,71 @@ namespace Mote.Packer.Tests.Blob
                 Params = new[] { sp.InputMultiplier, sp.InputLeftShift, sp.DiffMin } });
             return g;
         }
+
+        /// <summary>
+        /// The twelve op codes of format 1.1, in this order:
+        /// input [1,4,4,3] → MUL (by a constant [3], broadcast, RELU6) → RELU; input → LEAKY_RELU (α 0.2);
+        /// CONCATENATION (axis 3) of the two → PAD (H +1 before, W +2 after) → QUANTIZE → LOGISTIC
+        /// → TANH → RELU6 → SQUEEZE [5,6,6] → HARD_SWISH → MEAN (axes 1, 2) → output [5].
+        /// </summary>
+        public static PackGraph NewOps(int seed = 2)
+        {
+            var rng = new Random(seed);
+            var g = new PackGraph { SourceName = "test-graph-1.1" };
+            var input = Act(g, "input", 0.05f, -3, 1, 4, 4, 3);
+            var c = Const(g, "factor", DataType.Int8, new[] { 3 }, rng, new[] { 0.02f });
+            c.ZeroPoint = 1;
+            var mul = Act(g, "mul", 0.01f, 2, 1, 4, 4, 3);
+            var relu = Act(g, "relu", 0.008f, -128, 1, 4, 4, 3);
+            var leaky = Act(g, "leaky", 0.008f, -128, 1, 4, 4, 3);
+            var cat = Act(g, "concat", 0.008f, -128, 1, 4, 4, 6);
+            var pad = Act(g, "pad", 0.008f, -128, 1, 5, 6, 6);
+            var quant = Act(g, "quantize", 0.02f, 5, 1, 5, 6, 6);
+            var logistic = Act(g, "logistic", 1f / 256, -128, 1, 5, 6, 6);
+            var tanh = Act(g, "tanh", 1f / 128, 0, 1, 5, 6, 6);
+            var relu6 = Act(g, "relu6", 1f / 128, 0, 1, 5, 6, 6);
+            var squeeze = Act(g, "squeeze", 1f / 128, 0, 5, 6, 6);
+            var hardSwish = Act(g, "hard_swish", 1f / 64, -100, 5, 6, 6);
+            var mean = Act(g, "mean", 1f / 100, 3, 5);
+            g.Inputs = new[] { input.Index };
+            g.Outputs = new[] { mean.Index };
+
+            void Add(int code, PackTensor[] ins, PackTensor o, params int[] words) =>
+                g.Operators.Add(new PackOperator { Code = code, Inputs = Array.ConvertAll(ins, t => t.Index), Outputs = new[] { o.Index }, Params = words });
+
+            var mp = new MulParams();
+            TfliteQuantMath.Mul(input.Scales[0], input.ZeroPoint, c.Scales[0], c.ZeroPoint, mul.Scales[0], mul.ZeroPoint, TfliteQuantMath.ActivationRelu6, mp);
+            Add(OpCode.Mul, new[] { input, c }, mul, mp.Input1Offset, mp.Input2Offset, mp.OutputOffset, mp.OutputMultiplier, mp.OutputShift, mp.ActivationMin, mp.ActivationMax);
+            var rp = new ReluParams();
+            TfliteQuantMath.Relu(mul.Scales[0], mul.ZeroPoint, relu.Scales[0], relu.ZeroPoint, rp);
+            Add(OpCode.Relu, new[] { mul }, relu, rp.InputOffset, rp.OutputOffset, rp.OutputMultiplier, rp.OutputShift, rp.ActivationMin, rp.ActivationMax);
+            var lp = new LeakyReluParams();
+            TfliteQuantMath.LeakyRelu(input.Scales[0], input.ZeroPoint, 0.2f, leaky.Scales[0], leaky.ZeroPoint, lp);
+            Add(OpCode.LeakyRelu, new[] { input }, leaky, lp.InputOffset, lp.OutputOffset, lp.IdentityMultiplier, lp.IdentityShift, lp.AlphaMultiplier, lp.AlphaShift);
+            Add(OpCode.Concatenation, new[] { relu, leaky }, cat, 3);
+            // 5-D extended paddings: left (0, 0, 1, 0, 0), right (0, 0, 0, 2, 0).
+            Add(OpCode.Pad, new[] { cat }, pad, cat.ZeroPoint, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0);
+            var qp = new RequantizeParams();
+            TfliteQuantMath.Requantize(pad.Scales[0], pad.ZeroPoint, quant.Scales[0], quant.ZeroPoint, qp);
+            Add(OpCode.Quantize, new[] { pad }, quant, qp.InputOffset, qp.OutputOffset, qp.OutputMultiplier, qp.OutputShift);
+            var fp = new FixedPointActivationParams();
+            TfliteQuantMath.LogisticTanh(quant.Scales[0], quant.ZeroPoint, fp);
+            Add(OpCode.Logistic, new[] { quant }, logistic, fp.InputOffset, fp.InputRangeRadius, fp.InputMultiplier, fp.InputLeftShift);
+            var tp = new FixedPointActivationParams();
+            TfliteQuantMath.LogisticTanh(logistic.Scales[0], logistic.ZeroPoint, tp);
+            Add(OpCode.Tanh, new[] { logistic }, tanh, tp.InputOffset, tp.InputRangeRadius, tp.InputMultiplier, tp.InputLeftShift);
+            var r6 = new Relu6Params();
+            TfliteQuantMath.Relu6(tanh.Scales[0], tanh.ZeroPoint, r6);
+            Add(OpCode.Relu6, new[] { tanh }, relu6, r6.Lower, r6.Upper);
+            Add(OpCode.Squeeze, new[] { relu6 }, squeeze);
+            var hp = new HardSwishParams();
+            TfliteQuantMath.HardSwish(squeeze.Scales[0], squeeze.ZeroPoint, hardSwish.Scales[0], hardSwish.ZeroPoint, hp);
+            Add(OpCode.HardSwish, new[] { squeeze }, hardSwish, hp.InputOffset, hp.OutputOffset, hp.OutputMultiplier, hp.OutputExponent,
+                hp.ReluishMultiplier, hp.ReluishExponent);
+            var ep = new MeanParams();
+            TfliteQuantMath.Mean(hardSwish.Scales[0], hardSwish.ZeroPoint, mean.Scales[0], mean.ZeroPoint, 36, ep);
+            Add(OpCode.Mean, new[] { hardSwish }, mean, ep.InputOffset, ep.OutputOffset, ep.OutputMultiplier, ep.OutputShift, 0b110);
+            return g;
+        }
     }
 }

@@ -13,10 +13,10 @@ namespace Mote.Packer.Tests.Models
         [SkippableFact]
         public void Pack_UnsupportedOperator_NamesOperatorIndexAndName()
         {
-            string path = Path.Combine(SharedData.Require("opzoo"), "mul_00_same_1x4x4x8_1x4x4x8_r0p05_relu6.tflite");
+            string path = Path.Combine(SharedData.Require("opzoo"), "transpose_01_perm0213_2x3x4x5.tflite");
             var e = Assert.Throws<PackException>(() => Packer.PackFile(path));
-            Assert.Contains("mul_00_same_1x4x4x8_1x4x4x8_r0p05_relu6.tflite", e.Message);
-            Assert.Contains("operator 0 (MUL)", e.Message);
+            Assert.Contains("transpose_01_perm0213_2x3x4x5.tflite", e.Message);
+            Assert.Contains("operator 0 (TRANSPOSE)", e.Message);
             Assert.Contains("Supported:", e.Message);
         }
 
@@ -45,12 +45,13 @@ namespace Mote.Packer.Tests.Models
         [Fact]
         public void PackFile_WrongExtension_Explains()
         {
-            string f = Path.Combine(Path.GetTempPath(), "mote-test-" + Guid.NewGuid() + ".onnx");
+            // .onnx is a known type now (quantized while packing); .pb is not.
+            string f = Path.Combine(Path.GetTempPath(), "mote-test-" + Guid.NewGuid() + ".pb");
             File.WriteAllBytes(f, new byte[16]);
             try
             {
                 var e = Assert.Throws<PackException>(() => Packer.PackFile(f));
-                Assert.Contains("unknown model type '.onnx'", e.Message);
+                Assert.Contains("unknown model type '.pb'", e.Message);
             }
             finally { File.Delete(f); }
         }

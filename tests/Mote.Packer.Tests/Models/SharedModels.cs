@@ -17,9 +17,12 @@ namespace Mote.Packer.Tests.Models
             "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
         };
 
-        /// <summary>Single-op cases of ../shared/opzoo whose op is one of the core issue's eight.</summary>
+        /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>
         public static readonly string[] OpzooOps =
-            { "add", "average_pool_2d", "conv_2d", "depthwise_conv_2d", "fully_connected", "max_pool_2d", "reshape", "softmax" };
+        {
+            "add", "average_pool_2d", "conv_2d", "depthwise_conv_2d", "fully_connected", "max_pool_2d", "reshape", "softmax",
+            "mul", "logistic", "tanh", "leaky_relu", "relu", "relu6", "pad", "concatenation", "squeeze", "quantize", "hard_swish", "mean",
+        };
 
         static readonly ConcurrentDictionary<string, PackResult> cache = new();
 

@@ -249,4 +249,174 @@ public class TfliteQuantMathTests
         // beta * scale * 2^26 = 2^-30 * 2^26 < 1: QuantizeMultiplierGreaterThanOne aborts in TFLM.
         Assert.ThrowsAny<ArgumentException>(() => TfliteQuantMath.Softmax(1.0f, (float)Math.Pow(2, -30), new SoftmaxParams()));
     }
+
+    // ------------------------------------------------------------------ format 1.1 operators
+
+    [Fact]
+    public void Mul_MultipliesScalesInDoubleAndKeepsOffsetsAndActivation()
+    {
+        // CalculateOpDataMul: (double)s1 * (double)s2 / (double)so. With (1 + 2^-12)^2 the double
+        // product keeps the 2^-24 term: (1074266176, 1) (the float product would give 1074266112).
+        var p = new MulParams();
+        TfliteQuantMath.Mul(OnePlus2Pow12, 3, OnePlus2Pow12, -4, 1.0f, -128, TfliteQuantMath.ActivationRelu, p);
+        Assert.Equal((1074266176, 1), (p.OutputMultiplier, p.OutputShift));
+        Assert.Equal((-3, 4, -128), (p.Input1Offset, p.Input2Offset, p.OutputOffset));
+        Assert.Equal((-128, 127), (p.ActivationMin, p.ActivationMax));
+    }
+
+    [Fact]
+    public void Mul_SmallProduct_NegativeShift()
+    {
+        // 0.5 * 0.25 / 4 = 2^-5 = 0.5 * 2^-4 -> (2^30, -4); RELU6 at scale 4: q(6) = round(1.5) = 2.
+        var p = new MulParams();
+        TfliteQuantMath.Mul(0.5f, 0, 0.25f, 0, 4f, 0, TfliteQuantMath.ActivationRelu6, p);
+        Assert.Equal((1 << 30, -4), (p.OutputMultiplier, p.OutputShift));
+        Assert.Equal((0, 2), (p.ActivationMin, p.ActivationMax));
+    }
+
+    [Fact]
+    public void Mul_MultiplierNeedingShiftAbove30_Throws()
+    {
+        // 1 * 1 / 2^-40 = 2^40 -> shift 41: MultiplyByQuantizedMultiplier would overflow.
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            TfliteQuantMath.Mul(1f, 0, 1f, 0, (float)Math.Pow(2, -40), 0, 0, new MulParams()));
+    }
+
+    [Theory]
+    // scale 1/16: 2^-4 * 2^27 = 2^23 = 0.5 * 2^24 -> (2^30, 24); radius floor(15 * 2^27 / 2^24) = 120.
+    [InlineData(0.0625f, 5, 1 << 30, 24, 120)]
+    // scale 0.2f = 13421773 * 2^-26: * 2^27 = 26843546 = (26843546 * 2^6) * 2^(25 - 31) -> (1717986944, 25);
+    // radius floor(15 * 2^27 / 2^25) = 60.
+    [InlineData(0.2f, 0, 1717986944, 25, 60)]
+    // scale 4: 2^29 = 0.5 * 2^30 -> (2^30, 30); radius floor(15 * 2^27 / 2^30) = floor(1.875) = 1.
+    [InlineData(4f, -128, 1 << 30, 30, 1)]
+    public void LogisticTanh_MatchesHandDerivedFrexpParams(float scale, int zeroPoint, int multiplier, int shift, int radius)
+    {
+        var p = new FixedPointActivationParams();
+        TfliteQuantMath.LogisticTanh(scale, zeroPoint, p);
+        Assert.Equal((-zeroPoint, multiplier, shift, radius), (p.InputOffset, p.InputMultiplier, p.InputLeftShift, p.InputRangeRadius));
+    }
+
+    [Theory]
+    [InlineData(8f)]       // 2^30 = 0.5 * 2^31: shift 31 (TFLM's radius would be 0)
+    [InlineData(1e-9f)]    // below 2^-28: negative shift, undefined in TFLM's CalculateInputRadius
+    public void LogisticTanh_ScaleOutsideSupportedRange_Throws(float scale)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => TfliteQuantMath.LogisticTanh(scale, 0, new FixedPointActivationParams()));
+    }
+
+    [Fact]
+    public void Relu_DividesScalesInFloat()
+    {
+        // CalculateReluOpData: (double)(in / out) with a float quotient. 1f / 3f = 11184811 * 2^-25
+        // -> mantissa * 2^31 = 11184811 * 2^7 = 1431655808, shift -1 (double division: 1431655765).
+        var p = new ReluParams();
+        TfliteQuantMath.Relu(1f, 7, 3f, -20, p);
+        Assert.Equal((1431655808, -1), (p.OutputMultiplier, p.OutputShift));
+        Assert.Equal((-7, -20), (p.InputOffset, p.OutputOffset));
+        Assert.Equal((-20, 127), (p.ActivationMin, p.ActivationMax));
+    }
+
+    [Theory]
+    [InlineData(2.4f, 0, 0, 3)]       // 6 / 2.4f is exactly 2.5f in float -> round half away -> 3 (double: 2)
+    [InlineData(0.05f, -128, -128, -8)] // 6 / 0.05f -> 120.0f -> -128 + 120
+    [InlineData(0.01f, 100, 100, 127)] // 100 + 600 clamps to 127
+    public void Relu6_UsesInputQuantizationInFloat(float scale, int zeroPoint, int lower, int upper)
+    {
+        var p = new Relu6Params();
+        TfliteQuantMath.Relu6(scale, zeroPoint, p);
+        Assert.Equal((lower, upper), (p.Lower, p.Upper));
+    }
+
+    [Fact]
+    public void LeakyRelu_ComputesBothMultipliersInFloat()
+    {
+        // alpha: (1 + 2^-12) * (1 + 2^-12) in float = 1 + 2^-11 -> (1074266112, 1) (double: 1074266176);
+        // identity: 1 + 2^-12 = (0.5 + 2^-13) * 2 -> (2^30 + 2^18, 1) = (1074003968, 1).
+        var p = new LeakyReluParams();
+        TfliteQuantMath.LeakyRelu(OnePlus2Pow12, 4, OnePlus2Pow12, 1f, -9, p);
+        Assert.Equal((1074266112, 1), (p.AlphaMultiplier, p.AlphaShift));
+        Assert.Equal((1074003968, 1), (p.IdentityMultiplier, p.IdentityShift));
+        Assert.Equal((-4, -9), (p.InputOffset, p.OutputOffset));
+    }
+
+    [Theory]
+    [InlineData(-0.5f, -(1 << 30), 0)] // a negative alpha keeps its sign in the multiplier
+    [InlineData(0f, 0, 0)]
+    [InlineData(0.3f, 1288490240, -1)] // 0.3f = 10066330 * 2^-25 = (10066330 * 2^-24) * 2^-1 -> 10066330 * 2^7 (double 0.3 would give 1288490189)
+    public void LeakyRelu_AlphaSignAndZero(float alpha, int multiplier, int shift)
+    {
+        var p = new LeakyReluParams();
+        TfliteQuantMath.LeakyRelu(1f, 0, alpha, 1f, 0, p);
+        Assert.Equal((multiplier, shift), (p.AlphaMultiplier, p.AlphaShift));
+    }
+
+    [Theory]
+    [InlineData(1f, 3f, 1431655765, -1)] // double division: 2/3 * 2^31 = 1431655765.33
+    [InlineData(0.05f, 0.05f, 1 << 30, 1)] // equal scales: exactly 1.0 -> (2^30, 1), an exact identity
+    [InlineData(0.08f, 0.01f, 1 << 30, 4)] // (double)0.08f / (double)0.01f rounds to exactly 8.0 -> (2^30, 4)
+    public void Requantize_DividesScalesInDouble(float inScale, float outScale, int multiplier, int shift)
+    {
+        var p = new RequantizeParams();
+        TfliteQuantMath.Requantize(inScale, 3, outScale, -5, p);
+        Assert.Equal((multiplier, shift), (p.OutputMultiplier, p.OutputShift));
+        Assert.Equal((-3, -5), (p.InputOffset, p.OutputOffset));
+    }
+
+    [Fact]
+    public void HardSwish_MatchesHandDerivedInt16Multipliers()
+    {
+        // Input 1/32, output 1/64: hires 2^-12; output 2^-6 -> (2^30, -5) -> int16 16384;
+        // reluish 2^-12 / (3 / 32768) = 8/3 -> (1431655765, 2) -> int16 21845.
+        var p = new HardSwishParams();
+        TfliteQuantMath.HardSwish(1f / 32, 3, 1f / 64, -7, p);
+        Assert.Equal((16384, -5, 21845, 2), (p.OutputMultiplier, p.OutputExponent, p.ReluishMultiplier, p.ReluishExponent));
+        Assert.Equal((-3, -7), (p.InputOffset, p.OutputOffset));
+    }
+
+    [Fact]
+    public void HardSwish_OutputScaleBelowInputScaleOver128_ThrowsLikeTflm()
+    {
+        // (1/128) / 2^-10 = 8 -> exponent 4 > 0: TFLM's Prepare fails.
+        Assert.Throws<ArgumentOutOfRangeException>(() => TfliteQuantMath.HardSwish(1f, 0, 1f / 1024, 0, new HardSwishParams()));
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue, 32767)]
+    [InlineData(int.MaxValue - 32768, 32767)]  // within 2^15 of the maximum: saturates
+    [InlineData(1 << 30, 16384)]
+    [InlineData(98303, 1)]                     // 1.49999 -> 1
+    [InlineData(98304, 2)]                     // 1.5 -> 2 (adds 2^15, then shifts)
+    [InlineData(0, 0)]
+    public void DownScaleInt32ToInt16Multiplier_RoundsAndSaturates(int multiplier, int expected)
+    {
+        Assert.Equal(expected, TfliteQuantMath.DownScaleInt32ToInt16Multiplier(multiplier));
+    }
+
+    [Theory]
+    // Equal scales: (2^30, 1). n = 3: shift floor(log2 3) = 1, (2^30 << 1) / 3 = 715827882, shift 0.
+    [InlineData(1f, 1f, 3L, 715827882, 0)]
+    // n = 12: shift 3, (2^30 << 3) / 12 = 715827882, shift -2.
+    [InlineData(1f, 1f, 12L, 715827882, -2)]
+    // Ratio 0.5 -> (2^30, 0); n = 49: shift 5, 2^35 / 49 = 701219150.36 -> 701219150, shift -5.
+    [InlineData(0.5f, 1f, 49L, 701219150, -5)]
+    // n = 1: shift 0, unchanged.
+    [InlineData(0.5f, 1f, 1L, 1 << 30, 0)]
+    public void Mean_FoldsOneOverCountIntoMultiplier(float inScale, float outScale, long count, int multiplier, int shift)
+    {
+        var p = new MeanParams();
+        TfliteQuantMath.Mean(inScale, 4, outScale, -6, count, p);
+        Assert.Equal((multiplier, shift), (p.OutputMultiplier, p.OutputShift));
+        Assert.Equal((-4, -6), (p.InputOffset, p.OutputOffset));
+    }
+
+    [Fact]
+    public void Mean_ShiftCappedAt31PlusOutputShift()
+    {
+        // Ratio 2^-31 -> (2^30, -30); n = 8 wants shift 3 but 31 + (-30) = 1 caps it:
+        // (2^30 << 1) / 8 = 2^28, shift -31.
+        var p = new MeanParams();
+        TfliteQuantMath.Mean((float)Math.Pow(2, -31), 0, 1f, 0, 8, p);
+        Assert.Equal((1 << 28, -31), (p.OutputMultiplier, p.OutputShift));
+    }
 }

@@ -291,6 +291,252 @@ public static class TfliteQuantMath
     }
 
     /// <summary>
+    /// Follows TFLM CalculateOpDataMul (micro/kernels/mul_common.cc) for int8:
+    ///  offsets: Input1Offset = -in1Zp, Input2Offset = -in2Zp, OutputOffset = outZp;
+    ///  real = (double)in1Scale * (double)in2Scale / (double)outScale (double product and
+    ///  division), then QuantizeMultiplier (the shift may be positive);
+    ///  activation range from CalculateActivationRangeQuantized.
+    /// Shapes (FlatSize, Broadcast, *Shape) are left to the caller. A shift above 30 (a real
+    /// multiplier of 2^30 or more) is refused: MultiplyByQuantizedMultiplier would overflow.
+    /// </summary>
+    public static void Mul(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
+        int fusedActivation, MulParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        p.Input1Offset = -in1Zp;
+        p.Input2Offset = -in2Zp;
+        p.OutputOffset = outZp;
+        double real = (double)in1Scale * (double)in2Scale / (double)outScale;
+        QuantizeMultiplier(real, out p.OutputMultiplier, out p.OutputShift);
+        RequireShiftAtMost30(p.OutputShift, real);
+        ActivationRange(fusedActivation, outScale, outZp, out p.ActivationMin, out p.ActivationMax);
+    }
+
+    /// <summary>TFLM int8 LOGISTIC and TANH rescale the input to Q4.27 (kInputIntegerBits).</summary>
+    public const int LogisticTanhInputIntegerBits = 4;
+
+    /// <summary>
+    /// Follows the int8 branch of TFLM CalculateArithmeticOpDataLogistic
+    /// (micro/kernels/logistic_common.cc), which is the same math as the int8 branch of
+    /// CalculateArithmeticOpData in micro/kernels/tanh.cc:
+    ///  real = (double)inputScale * 2^(31 - 4) (double);
+    ///  q, InputLeftShift = frexp(real);
+    ///  InputMultiplier = (int32)round(q * 2^31), halves away from zero (TfLiteRound) — a
+    ///  plain frexp/round, not QuantizeMultiplier (no q == 1 correction, no flush);
+    ///  InputRangeRadius = CalculateInputRadius(4, InputLeftShift, 31);
+    ///  InputOffset = -inputZp.
+    /// TFLM's CalculateInputRadius shifts by InputLeftShift (undefined for a negative shift)
+    /// and the kernel's MultiplyByQuantizedMultiplier left-shifts by it, so only
+    /// InputLeftShift in [0, 30] is accepted: input scales in [2^-28, 8).
+    /// The output quantization is not an input: TFLM computes LOGISTIC at scale 1/256, zero
+    /// point -128 and TANH at 1/128, 0 whatever the output tensor says (see docs/numerics.md).
+    /// </summary>
+    public static void LogisticTanh(float inputScale, int inputZp, FixedPointActivationParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        double real = (double)inputScale * (double)(1 << (31 - LogisticTanhInputIntegerBits));
+        if (!(real > 0) || double.IsInfinity(real))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "Input scale must be finite and positive.");
+        }
+        double q = Frexp(real, out int shift);
+        if (shift < 0 || shift > 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale,
+                $"TFLM's int8 LOGISTIC/TANH input left shift would be {shift}; only input scales in [2^-28, 8) give a shift in 0..30.");
+        }
+        long qFixed = (long)Math.Round(q * (1L << 31), MidpointRounding.AwayFromZero);
+        if (qFixed >= (1L << 31))
+        {
+            // Cannot happen for a float scale (24-bit mantissa); TFLM's int32 cast would wrap.
+            throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "Input multiplier rounds to 2^31.");
+        }
+        p.InputOffset = -inputZp;
+        p.InputMultiplier = (int)qFixed;
+        p.InputLeftShift = shift;
+        p.InputRangeRadius = CalculateInputRadius(LogisticTanhInputIntegerBits, shift, 31);
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateReluOpData&lt;int8_t&gt; (micro/kernels/activations_common.cc):
+    ///  real = (double)(inputScale / outputScale) — the quotient in FLOAT, then widened;
+    ///  QuantizeMultiplier(real);
+    ///  ActivationMin = max(-128, outZp + (int)roundf(0.0f / outputScale)) = max(-128, outZp);
+    ///  ActivationMax = 127 (act_max is infinity);
+    ///  InputOffset = -inZp (TFLM stores +inZp and subtracts), OutputOffset = outZp.
+    /// </summary>
+    public static void Relu(float inputScale, int inputZp, float outputScale, int outputZp, ReluParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        double real = (double)(float)(inputScale / outputScale);
+        QuantizeMultiplier(real, out p.OutputMultiplier, out p.OutputShift);
+        RequireShiftAtMost30(p.OutputShift, real);
+        p.ActivationMin = Math.Max(sbyte.MinValue, QuantizeActivationBound(outputScale, outputZp, 0.0f));
+        p.ActivationMax = sbyte.MaxValue;
+        p.InputOffset = -inputZp;
+        p.OutputOffset = outputZp;
+    }
+
+    /// <summary>
+    /// Follows TFLM Relu6Prepare (micro/kernels/activations_common.cc) for int8, which uses the
+    /// INPUT quantization only (the output tensor's is ignored; the kernel clamps raw bytes):
+    ///  Lower = inputZp;
+    ///  Upper = FloatToQuantizedType&lt;int8_t&gt;(6.0f, inputScale, inputZp)
+    ///        = clamp(round(6.0f / inputScale) + inputZp, -128, 127), the quotient in float and
+    ///  round halving away from zero.
+    /// 6 / inputScale beyond the int32 range (scales below about 2.8e-9) is refused: TFLM's
+    /// float-to-int32 conversion is undefined there.
+    /// </summary>
+    public static void Relu6(float inputScale, int inputZp, Relu6Params p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        float quotient = (float)(6.0f / inputScale);
+        double rounded = Math.Round((double)quotient, MidpointRounding.AwayFromZero);
+        if (!(rounded >= int.MinValue && rounded <= int.MaxValue))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "6 / input scale overflows int32 (TFLM's RELU6 Prepare is undefined).");
+        }
+        long six = (long)rounded + inputZp;
+        p.Lower = inputZp;
+        p.Upper = (int)Math.Clamp(six, sbyte.MinValue, sbyte.MaxValue);
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateOpDataLeakyRelu (micro/kernels/leaky_relu_common.cc) for int8,
+    /// all in FLOAT before widening to double:
+    ///  alpha real = (double)(inputScale * alpha / outputScale) (float product, float quotient);
+    ///  identity real = (double)(inputScale / outputScale);
+    ///  each through QuantizeMultiplier (a negative alpha gives a negative multiplier, which
+    ///  reference_ops::QuantizeLeakyRelu applies as a negated positive one).
+    ///  InputOffset = -inputZp, OutputOffset = outputZp.
+    /// </summary>
+    public static void LeakyRelu(float inputScale, int inputZp, float alpha, float outputScale, int outputZp, LeakyReluParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (float.IsNaN(alpha) || float.IsInfinity(alpha))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be finite.");
+        }
+        double alphaReal = (double)(float)((float)(inputScale * alpha) / outputScale);
+        double identityReal = (double)(float)(inputScale / outputScale);
+        QuantizeMultiplier(alphaReal, out p.AlphaMultiplier, out p.AlphaShift);
+        QuantizeMultiplier(identityReal, out p.IdentityMultiplier, out p.IdentityShift);
+        RequireShiftAtMost30(p.AlphaShift, alphaReal);
+        RequireShiftAtMost30(p.IdentityShift, identityReal);
+        if (p.AlphaMultiplier == int.MinValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha multiplier is -2^31 (TFLM would overflow negating it).");
+        }
+        p.InputOffset = -inputZp;
+        p.OutputOffset = outputZp;
+    }
+
+    /// <summary>
+    /// Follows TFLM PrepareQuantizeReference (micro/kernels/quantize_common.cc) for int8 -> int8:
+    ///  effective = (double)inputScale / (double)outputScale (double division);
+    ///  QuantizeMultiplier(effective) (equal scales give exactly (2^30, 1));
+    ///  InputOffset = -inputZp, OutputOffset = outputZp.
+    /// </summary>
+    public static void Requantize(float inputScale, int inputZp, float outputScale, int outputZp, RequantizeParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        double effective = (double)inputScale / (double)outputScale;
+        QuantizeMultiplier(effective, out p.OutputMultiplier, out p.OutputShift);
+        RequireShiftAtMost30(p.OutputShift, effective);
+        p.InputOffset = -inputZp;
+        p.OutputOffset = outputZp;
+    }
+
+    /// <summary>
+    /// Follows TFLM HardSwishPrepare (micro/kernels/hard_swish_common.cc) for int8, in float:
+    ///  hires = (1.0f / 128.0f) * inputScale; reluish scale = 3.0f / 32768.0f;
+    ///  output: QuantizeMultiplier((double)(hires / outputScale)), then
+    ///  DownScaleInt32ToInt16Multiplier (TFLM requires the exponent &lt;= 0, i.e. an output scale
+    ///  of at least about inputScale / 128);
+    ///  reluish: QuantizeMultiplier((double)(hires / reluishScale)), then DownScaleInt32ToInt16Multiplier;
+    ///  InputOffset = -inputZp, OutputOffset = outputZp.
+    /// </summary>
+    public static void HardSwish(float inputScale, int inputZp, float outputScale, int outputZp, HardSwishParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        float hiresInputScale = (1.0f / 128.0f) * inputScale;
+        const float reluishScale = 3.0f / 32768.0f;
+        double outputReal = (double)(float)(hiresInputScale / outputScale);
+        QuantizeMultiplier(outputReal, out int outputMultiplier32, out p.OutputExponent);
+        p.OutputMultiplier = DownScaleInt32ToInt16Multiplier(outputMultiplier32);
+        if (p.OutputExponent > 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(outputScale), outputScale,
+                $"TFLM's HARD_SWISH Prepare requires output_multiplier_exponent <= 0 (input scale / 128 / output scale = {outputReal}).");
+        }
+        double reluishReal = (double)(float)(hiresInputScale / reluishScale);
+        QuantizeMultiplier(reluishReal, out int reluishMultiplier32, out p.ReluishExponent);
+        p.ReluishMultiplier = DownScaleInt32ToInt16Multiplier(reluishMultiplier32);
+        if (p.ReluishExponent > 31)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputScale), inputScale, "HARD_SWISH reluish exponent above 31 (TFLM's left shift would overflow).");
+        }
+        p.InputOffset = -inputZp;
+        p.OutputOffset = outputZp;
+    }
+
+    /// <summary>
+    /// Follows TFLM DownScaleInt32ToInt16Multiplier (kernels/internal/common.h): 32767 when the
+    /// multiplier is within 2^15 of int32's maximum, else (multiplier + 2^15) &gt;&gt; 16.
+    /// </summary>
+    public static int DownScaleInt32ToInt16Multiplier(int multiplier)
+    {
+        if (multiplier < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "TFLM requires a non-negative multiplier.");
+        }
+        const int roundingOffset = 1 << 15;
+        if (multiplier >= int.MaxValue - roundingOffset)
+        {
+            return short.MaxValue;
+        }
+        return (multiplier + roundingOffset) >> 16;
+    }
+
+    /// <summary>
+    /// Follows TFLM's int8 MEAN: PrepareMeanOrSumHelper (micro/kernels/reduce_common.cc) computes
+    /// QuantizeMultiplier((double)inputScale / (double)outputScale); reference_ops::QuantizedMeanOrSum
+    /// (reference/reduce.h) then folds 1 / reducedCount into it at every Eval, which Mote does here once:
+    ///  shift = floor(log2(reducedCount)) (63 - CountLeadingZeros64), capped at 32 and at 31 + output_shift;
+    ///  OutputMultiplier = (int32)(((int64)multiplier &lt;&lt; shift) / reducedCount) (truncating division);
+    ///  OutputShift = output_shift - shift.
+    ///  InputOffset = -inputZp, OutputOffset = outputZp.
+    /// </summary>
+    public static void Mean(float inputScale, int inputZp, float outputScale, int outputZp, long reducedCount, MeanParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        if (reducedCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reducedCount), reducedCount, "At least one element must be reduced.");
+        }
+        double real = (double)inputScale / (double)outputScale;
+        QuantizeMultiplier(real, out int multiplier, out int outputShift);
+        RequireShiftAtMost30(outputShift, real);
+        int shift = 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)reducedCount);
+        shift = Math.Min(shift, 32);
+        shift = Math.Min(shift, 31 + outputShift);
+        p.OutputMultiplier = (int)(((long)multiplier << shift) / reducedCount);
+        p.OutputShift = outputShift - shift;
+        p.InputOffset = -inputZp;
+        p.OutputOffset = outputZp;
+    }
+
+    // MultiplyByQuantizedMultiplier left-shifts by a positive shift before the multiply; TFLM
+    // does not guard it, a shift above 30 overflows (real multipliers of 2^30 and more).
+    private static void RequireShiftAtMost30(int shift, double real)
+    {
+        if (shift > 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(real), real, $"Multiplier {real} needs a left shift of {shift} (at most 30 is supported).");
+        }
+    }
+
+    /// <summary>
     /// C's frexp: returns m with |m| in [0.5, 1) and exponent e such that
     /// value = m * 2^e (exact; subnormals handled). value must be finite and non-zero.
     /// </summary>

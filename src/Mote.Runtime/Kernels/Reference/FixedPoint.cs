@@ -301,6 +301,66 @@ namespace Mote.Runtime.Kernels
         }
 
         /// <summary>
+        /// gemmlowp one_minus_x_over_one_plus_x_for_x_in_0_1: (1 - a) / (1 + a) for a in [0, 1),
+        /// input and output Q0.31. The same Newton-Raphson division as
+        /// <see cref="OneOverOnePlusXForXIn0To1"/> computes x = 1 / ((1 + a) / 2) in Q2.29;
+        /// the result is x - 1 (a wrapping int32 subtraction of 2^29), rescaled from Q2.29 to
+        /// Q0.31 by a saturating left shift of 2.
+        /// </summary>
+        public static int OneMinusXOverOnePlusXForXIn0To1(int a)
+        {
+            int halfDenominator = RoundingHalfSum(a, int.MaxValue);
+            int x = unchecked(FortyEightOverSeventeenQ2
+                + SaturatingRoundingDoublingHighMul(halfDenominator, MinusThirtyTwoOverSeventeenQ2));
+            const int OneQ2 = 1 << 29;
+            for (int i = 0; i < 3; i++)
+            {
+                int halfDenominatorTimesX = SaturatingRoundingDoublingHighMul(halfDenominator, x);
+                int oneMinusHalfDenominatorTimesX = unchecked(OneQ2 - halfDenominatorTimesX);
+                x = unchecked(x + Rescale(SaturatingRoundingDoublingHighMul(x, oneMinusHalfDenominatorTimesX), 4, 2));
+            }
+            return Rescale(unchecked(x - OneQ2), 2, 0);
+        }
+
+        /// <summary>
+        /// gemmlowp logistic(FixedPoint&lt;int32, integerBits&gt;): 1 / (1 + exp(-a)), result Q0.31.
+        /// Steps (gemmlowp's mask selects written as branches, same values):
+        ///  1. |a| (raw negation for a &lt;= 0, wrapping);
+        ///  2. p = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(-|a|)), the logistic of |a|;
+        ///  3. a &gt; 0 gives p, a &lt; 0 gives one - p (int.MaxValue - p, raw), a == 0 gives exactly 1/2 (2^30).
+        /// The int8 LOGISTIC uses integerBits = 4.
+        /// </summary>
+        public static int Logistic(int a, int integerBits)
+        {
+            if (a == 0)
+            {
+                return 1 << 30;
+            }
+            int absA = a > 0 ? a : unchecked(-a);
+            int resultIfPositive = OneOverOnePlusXForXIn0To1(ExpOnNegativeValues(unchecked(-absA), integerBits));
+            return a > 0 ? resultIfPositive : unchecked(int.MaxValue - resultIfPositive);
+        }
+
+        /// <summary>
+        /// gemmlowp tanh(FixedPoint&lt;int32, integerBits&gt;): (1 - exp(-2|a|)) / (1 + exp(-2|a|)) with
+        /// the sign of a, result Q0.31.
+        /// Steps: n = -|a| (raw); 2n is the same raw value read with integerBits + 1
+        /// (ExactMulByPot&lt;1&gt;); t = one_minus_x_over_one_plus_x_for_x_in_0_1(exp_on_negative_values(2n));
+        /// a &lt; 0 gives -t, a &gt; 0 gives t, a == 0 gives 0.
+        /// The int8 TANH uses integerBits = 4.
+        /// </summary>
+        public static int Tanh(int a, int integerBits)
+        {
+            if (a == 0)
+            {
+                return 0;
+            }
+            int n = a < 0 ? a : unchecked(-a);
+            int t = OneMinusXOverOnePlusXForXIn0To1(ExpOnNegativeValues(n, integerBits + 1));
+            return a < 0 ? unchecked(-t) : t;
+        }
+
+        /// <summary>
         /// TFLM GetReciprocal (common.h): for a positive x in Q(xIntegerDigits),
         /// normalizes x to 1 + f with f in [0, 1) by shifting out its leading zeros,
         /// returns 1 / (1 + f) in Q0.31 and sets numBitsOverUnit =
