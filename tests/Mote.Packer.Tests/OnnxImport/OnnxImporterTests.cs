@@ -269,6 +269,48 @@ namespace Mote.Packer.Tests.OnnxImport
             Assert.Equal(0.5f, y[1], 5);
         }
 
+        /// <summary>Every other ONNX op the importer maps, quantized and run on the int8 runtime, close to float.</summary>
+        [Fact]
+        public void ActivationsMulConcatPadSoftmax_QuantizeAndRunCloseToFloat()
+        {
+            // x [1,4,3,3] -> Conv 1x1 -> branches: Sigmoid, Tanh, LeakyRelu, Mul -> (MaxPool, Clip(0,6))
+            // -> Concat(axis 1) -> Pad(1 pixel) -> GlobalAveragePool -> Flatten -> Gemm -> Softmax
+            var b = new OnnxBuilder()
+                .Input("x", OnnxDataType.Float, 1, 4, 3, 3)
+                .Initializer("w", new[] { 4, 4, 1, 1 }, Random(16, 30)).Initializer("wb", new[] { 4 }, Random(4, 31))
+                .Initializer("k", new[] { 1, 4, 1, 1 }, new[] { 0.5f, 2f, -1f, 1.5f })
+                .Initializer("pads", new[] { 8 }, new long[] { 0, 0, 1, 1, 0, 0, 1, 1 })
+                .Scalar("lo", 0f).Scalar("hi", 6f)
+                .Initializer("gw", new[] { 3, 20 }, Random(60, 32)).Initializer("gb", new[] { 3 }, Random(3, 33))
+                .Node("Conv", new[] { "x", "w", "wb" }, new[] { "c" }, "conv")
+                .Node("Sigmoid", new[] { "c" }, new[] { "s" }, "sig")
+                .Node("Tanh", new[] { "c" }, new[] { "t" }, "tanh")
+                .Node("LeakyRelu", new[] { "c" }, new[] { "l" }, "leaky", ("alpha", 0.2f))
+                .Node("Mul", new[] { "c", "k" }, new[] { "m" }, "mul")
+                .Node("MaxPool", new[] { "m" }, new[] { "mp" }, "pool", ("kernel_shape", new long[] { 1, 1 }))
+                .Node("Clip", new[] { "m", "lo", "hi" }, new[] { "r6" }, "relu6") // m has two readers: not fused, a RELU6 op
+                .Node("Concat", new[] { "s", "t", "l", "r6", "mp" }, new[] { "cat" }, "cat", ("axis", 1L))
+                .Node("Pad", new[] { "cat", "pads" }, new[] { "p" }, "pad")
+                .Node("GlobalAveragePool", new[] { "p" }, new[] { "gap" }, "gap")
+                .Node("Flatten", new[] { "gap" }, new[] { "f" }, "flat")
+                .Node("Gemm", new[] { "f", "gw", "gb" }, new[] { "logits" }, "fc", ("transB", 1L))
+                .Node("Softmax", new[] { "logits" }, new[] { "y" }, "softmax", ("axis", 1L))
+                .Output("y", OnnxDataType.Float, 1, 3);
+            var g = OnnxImporter.Import(b.Parse("ops.onnx"));
+            var kinds = g.Ops.Select(o => o.Kind).ToHashSet();
+            foreach (var k in new[] { FloatOpKind.Logistic, FloatOpKind.Tanh, FloatOpKind.LeakyRelu, FloatOpKind.Mul, FloatOpKind.Relu6, FloatOpKind.Concatenation, FloatOpKind.Pad, FloatOpKind.Softmax })
+                Assert.Contains(k, kinds);
+            var calib = Enumerable.Range(0, 48).Select(s => new[] { FloatGraph.ToGraphLayout(g.Inputs[0], Random(36, 700 + s, 2)) }).ToList();
+            var q = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions(), 0);
+            var runtimeOps = q.Pack.Graph.Operators.Select(o => o.SourceName).ToHashSet();
+            // QUANTIZE: the LOGISTIC and TANH outputs keep their fixed scales and are requantized onto the concatenation.
+            foreach (var name in new[] { "LOGISTIC", "TANH", "LEAKY_RELU", "MUL", "RELU6", "CONCATENATION", "PAD", "SOFTMAX", "QUANTIZE" })
+                Assert.Contains(name, runtimeOps);
+            var report = Evaluator.Evaluate(q, Enumerable.Range(0, 20).Select(s => new[] { FloatGraph.ToGraphLayout(g.Inputs[0], Random(36, 900 + s, 2)) }).ToList(), null, null);
+            foreach (var l in report.Layers)
+                Assert.True(l.Error.SqnrDb > 20, $"{l.Op.Name} {l.Output.Name}: {l.Error.SqnrDb:F1} dB");
+        }
+
         // ------------------------------------------------------------------ errors
 
         static PackException Fails(OnnxBuilder b) => Assert.Throws<PackException>(() => OnnxImporter.Import(b.Parse("bad.onnx")));

@@ -110,8 +110,10 @@ namespace Mote.Packer.Quantization
                         Union(op.Inputs[0], op.Outputs[0]);
                         break;
                     case FloatOpKind.Concatenation:
+                        // An input whose parameters are fixed elsewhere (LOGISTIC/TANH/SOFTMAX output, QDQ)
+                        // keeps them and is requantized onto the output by a QUANTIZE op instead.
                         foreach (int t in op.Inputs)
-                            if (!g.Tensors[t].IsConstant) Union(t, op.Outputs[0]);
+                            if (!g.Tensors[t].IsConstant && !IsFixed(g, new List<int> { t })) Union(t, op.Outputs[0]);
                         break;
                 }
             }
@@ -306,6 +308,18 @@ namespace Mote.Packer.Quantization
                 return index[t] = AddTensor(ft.Name, ft.Shape, TensorType.INT8, new[] { scale }, zp, 0, bytes);
             }
 
+            /// <summary>Activation <paramref name="t"/> on the given parameters: itself, or a requantized copy.</summary>
+            int OnParams(int t, ActivationQuant want)
+            {
+                int src = Activation(t);
+                var have = act[t];
+                if (have.Scale == want.Scale && have.ZeroPoint == want.ZeroPoint) return src;
+                var ft = g.Tensors[t];
+                int copy = AddTensor(ft.Name + "/requantized", ft.Shape, TensorType.INT8, new[] { want.Scale }, want.ZeroPoint, 0, null);
+                Add(BuiltinOperator.QUANTIZE, new[] { src }, copy, null);
+                return copy;
+            }
+
             int Operand(int t) => g.Tensors[t].IsConstant ? ConstantOperand(t) : Activation(t);
 
             sbyte[] lastWeights;
@@ -455,8 +469,9 @@ namespace Mote.Packer.Quantization
                         Add(BuiltinOperator.RESHAPE, new[] { Activation(op.Inputs[0]) }, output, new ReshapeOptions { NewShape = g.Tensors[op.Outputs[0]].Shape });
                         break;
                     case FloatOpKind.Concatenation:
-                        // TFLM requires every input on the output's scale and zero point: constants are quantized onto it.
-                        Add(BuiltinOperator.CONCATENATION, op.Inputs.Select(t => g.Tensors[t].IsConstant ? ConstantOperand(t, act[op.Outputs[0]]) : Activation(t)).ToArray(),
+                        // TFLM requires every input on the output's scale and zero point: constants are quantized
+                        // onto it, activations with other parameters go through a QUANTIZE (int8 requantize) first.
+                        Add(BuiltinOperator.CONCATENATION, op.Inputs.Select(t => g.Tensors[t].IsConstant ? ConstantOperand(t, act[op.Outputs[0]]) : OnParams(t, act[op.Outputs[0]])).ToArray(),
                             output, new ConcatenationOptions { Axis = op.Axis });
                         break;
                     case FloatOpKind.Pad:
