@@ -106,7 +106,20 @@ namespace Mote.Packer
                 foreach (var i in n.Inputs)
                     if (i.Length > 0 && !consts.ContainsKey(i) && !vals.ContainsKey(i))
                         throw Error(n, $"input '{i}' is neither a graph input, an initializer nor the output of an earlier node (missing initializer, or nodes out of order)");
-                Lower(n);
+                int need = MinInputs(n.OpType);
+                if (n.Inputs.Length < need || n.Inputs.Take(need).Any(i => i.Length == 0))
+                    throw Error(n, $"has {n.Inputs.Count(i => i.Length > 0)} input(s); {n.OpType} needs at least {need}");
+                if (n.OpType != "Constant" && n.Outputs.Length == 0) throw Error(n, "has no output");
+                try
+                {
+                    Lower(n);
+                }
+                catch (Exception e) when (e is IndexOutOfRangeException or KeyNotFoundException or OverflowException or ArgumentException
+                                              or InvalidOperationException or NullReferenceException or DivideByZeroException)
+                {
+                    // A node that is inconsistent in a way no specific check caught: still a typed error naming it.
+                    throw Error(n, $"is malformed ({e.GetType().Name}: {e.Message})");
+                }
             }
 
             foreach (var o in model.Graph.Outputs)
@@ -163,6 +176,14 @@ namespace Mote.Packer
             return n != null && n.OpType is "Conv" or "MaxPool" or "AveragePool" or "GlobalAveragePool" or "GlobalMaxPool" or "BatchNormalization" or "QuantizeLinear";
         }
 
+        static int MinInputs(string op) => op switch
+        {
+            "Constant" => 0,
+            "BatchNormalization" => 5,
+            "Conv" or "Gemm" or "MatMul" or "Add" or "Sub" or "Mul" or "Div" or "Gather" or "Reshape" or "QuantizeLinear" or "DequantizeLinear" => 2,
+            _ => 1,
+        };
+
         static int[] GraphShape(int[] onnx, Layout l)
         {
             if (l == Layout.Plain) return onnx;
@@ -181,7 +202,9 @@ namespace Mote.Packer
 
         Const FromTensor(OnnxTensor t, string what)
         {
-            var dims = t.Dims.Select(d => checked((int)d)).ToArray();
+            if (t.Dims.Any(d => d < 0 || d > int.MaxValue))
+                throw new PackException($"{file}: {what} has dimensions [{string.Join(",", t.Dims)}] outside what Mote supports");
+            var dims = t.Dims.Select(d => (int)d).ToArray();
             var c = new Const { Dims = dims };
             switch (t.DataType)
             {
