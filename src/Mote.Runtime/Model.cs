@@ -436,6 +436,16 @@ namespace Mote.Runtime
         static bool InRange(int v, int lo, int hi) { return v >= lo && v <= hi; }
 
         /// <summary>
+        /// Checks an op's input offset (minus an int8 zero point, [-127, 128]) and output offset
+        /// (an int8 zero point, [-128, 127]).
+        /// </summary>
+        void RequireOffsets(OperatorInfo op, int inputOffset, int outputOffset, int at)
+        {
+            if (!InRange(inputOffset, -127, 128) || !InRange(outputOffset, -128, 127))
+                throw Op(op, at, "zero point offsets out of int8 range");
+        }
+
+        /// <summary>
         /// Checks an output extent against TFLM's padding rule: SAME gives ceil(in/stride), VALID
         /// gives (in - effective + stride)/stride, and the leading pad is max(total, 0)/2.
         /// </summary>
@@ -522,8 +532,7 @@ namespace Mote.Runtime
             }
             RequireSpatial(op, "height", c.InputHeight, c.FilterHeight, c.StrideHeight, c.DilationHeight, c.PadTop, c.OutputHeight, p);
             RequireSpatial(op, "width", c.InputWidth, c.FilterWidth, c.StrideWidth, c.DilationWidth, c.PadLeft, c.OutputWidth, p + 4);
-            if (!InRange(c.InputOffset, -127, 128) || !InRange(c.OutputOffset, -128, 127))
-                throw Op(op, p + 24, "zero point offsets out of int8 range");
+            RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 24);
             RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 32);
             RequireBias(op, bias, c.OutputChannels);
             op.MultiplierStart = RequireTable(op, Word(p, 11), c.OutputChannels, false, p + 44);
@@ -563,11 +572,7 @@ namespace Mote.Runtime
         AddParams PrepareAdd(OperatorInfo op, int p)
         {
             TensorInfo a = In(op, 0), b = In(op, 1), output = tensors[op.Outputs[0]];
-            RequireType(op, a, DataType.Int8, -1, "input 1");
-            RequireType(op, b, DataType.Int8, -1, "input 2");
-            RequireType(op, output, DataType.Int8, -1, "output");
-            if (a.Shape.Length > 4 || b.Shape.Length > 4 || output.Shape.Length > 4)
-                throw Op(op, -1, "ADD supports up to 4 dimensions");
+            RequireBroadcastOperands(op, a, b, output, "ADD");
             AddParams s = new AddParams();
             s.LeftShift = Word(p, 0);
             s.Input1Offset = Word(p, 1);
@@ -588,25 +593,41 @@ namespace Mote.Runtime
                 || !InRange(s.Input1Shift, -31, 30) || !InRange(s.Input2Shift, -31, 30) || !InRange(s.OutputShift, -31, 30))
                 throw Op(op, p + 8, "multiplier or shift out of range");
             RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
-            s.Input1Shape = Extend4(a.Shape);
-            s.Input2Shape = Extend4(b.Shape);
-            s.OutputShape = Extend4(output.Shape);
+            s.Input1Shape = Extend(a.Shape, 4);
+            s.Input2Shape = Extend(b.Shape, 4);
+            s.OutputShape = Extend(output.Shape, 4);
             s.FlatSize = output.ElementCount;
-            for (int d = 0; d < 4; d++)
-            {
-                int o = s.OutputShape[d];
-                if ((s.Input1Shape[d] != o && s.Input1Shape[d] != 1) || (s.Input2Shape[d] != o && s.Input2Shape[d] != 1))
-                    throw Op(op, -1, "shapes " + a.ShapeText() + " and " + b.ShapeText() + " do not broadcast to " + output.ShapeText());
-                if (s.Input1Shape[d] != o || s.Input2Shape[d] != o) s.Broadcast = true;
-            }
+            s.Broadcast = RequireBroadcast(op, a, b, output, s.Input1Shape, s.Input2Shape, s.OutputShape, false);
             return s;
         }
 
-        static int[] Extend4(int[] shape)
+        /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
+        void RequireBroadcastOperands(OperatorInfo op, TensorInfo a, TensorInfo b, TensorInfo output, string name)
         {
-            int[] r = new int[] { 1, 1, 1, 1 };
-            for (int i = 0; i < shape.Length; i++) r[4 - shape.Length + i] = shape[i];
-            return r;
+            RequireType(op, a, DataType.Int8, -1, "input 1");
+            RequireType(op, b, DataType.Int8, -1, "input 2");
+            RequireType(op, output, DataType.Int8, -1, "output");
+            if (a.Shape.Length > 4 || b.Shape.Length > 4 || output.Shape.Length > 4)
+                throw Op(op, -1, name + " supports up to 4 dimensions");
+        }
+
+        /// <summary>
+        /// Checks NumPy broadcasting of the 4-D shapes s1, s2 (of inputs a, b) to so (of output):
+        /// each input dimension equals the output's or is 1; with <paramref name="exactOutput"/>
+        /// (MUL) the output must also be exactly the broadcast shape, so an output dimension is
+        /// one of the inputs'. Returns whether any input dimension differs from the output's.
+        /// </summary>
+        bool RequireBroadcast(OperatorInfo op, TensorInfo a, TensorInfo b, TensorInfo output, int[] s1, int[] s2, int[] so, bool exactOutput)
+        {
+            bool broadcast = false;
+            for (int d = 0; d < 4; d++)
+            {
+                int d1 = s1[d], d2 = s2[d], o = so[d];
+                if ((d1 != o && d1 != 1) || (d2 != o && d2 != 1) || (exactOutput && d1 != o && d2 != o))
+                    throw Op(op, -1, "shapes " + a.ShapeText() + " and " + b.ShapeText() + " do not broadcast to " + output.ShapeText());
+                if (d1 != o || d2 != o) broadcast = true;
+            }
+            return broadcast;
         }
 
         PoolParams PreparePool(OperatorInfo op, int p)
@@ -677,11 +698,7 @@ namespace Mote.Runtime
         MulParams PrepareMul(OperatorInfo op, int p)
         {
             TensorInfo a = In(op, 0), b = In(op, 1), output = tensors[op.Outputs[0]];
-            RequireType(op, a, DataType.Int8, -1, "input 1");
-            RequireType(op, b, DataType.Int8, -1, "input 2");
-            RequireType(op, output, DataType.Int8, -1, "output");
-            if (a.Shape.Length > 4 || b.Shape.Length > 4 || output.Shape.Length > 4)
-                throw Op(op, -1, "MUL supports up to 4 dimensions");
+            RequireBroadcastOperands(op, a, b, output, "MUL");
             MulParams s = new MulParams();
             s.Input1Offset = Word(p, 0);
             s.Input2Offset = Word(p, 1);
@@ -694,18 +711,11 @@ namespace Mote.Runtime
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
             RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
-            s.Input1Shape = Extend4(a.Shape);
-            s.Input2Shape = Extend4(b.Shape);
-            s.OutputShape = Extend4(output.Shape);
+            s.Input1Shape = Extend(a.Shape, 4);
+            s.Input2Shape = Extend(b.Shape, 4);
+            s.OutputShape = Extend(output.Shape, 4);
             s.FlatSize = output.ElementCount;
-            for (int d = 0; d < 4; d++)
-            {
-                int d1 = s.Input1Shape[d], d2 = s.Input2Shape[d], o = s.OutputShape[d];
-                // NumPy broadcasting, and the output is exactly the broadcast shape.
-                if ((d1 != o && d1 != 1) || (d2 != o && d2 != 1) || (d1 != o && d2 != o))
-                    throw Op(op, -1, "shapes " + a.ShapeText() + " and " + b.ShapeText() + " do not broadcast to " + output.ShapeText());
-                if (d1 != o || d2 != o) s.Broadcast = true;
-            }
+            s.Broadcast = RequireBroadcast(op, a, b, output, s.Input1Shape, s.Input2Shape, s.OutputShape, true);
             return s;
         }
 
@@ -736,8 +746,7 @@ namespace Mote.Runtime
             s.IdentityShift = Word(p, 3);
             s.AlphaMultiplier = Word(p, 4);
             s.AlphaShift = Word(p, 5);
-            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
             RequireMultiplier(op, s.IdentityMultiplier, s.IdentityShift, p + 8, "identity");
             // A negative alpha gives a negative multiplier; its magnitude must be representable.
             if (s.AlphaMultiplier == int.MinValue || !InRange(s.AlphaShift, -31, 30))
@@ -755,8 +764,7 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 3);
             s.ActivationMin = Word(p, 4);
             s.ActivationMax = Word(p, 5);
-            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
             RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 16);
             return s;
@@ -780,8 +788,7 @@ namespace Mote.Runtime
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
             s.OutputShift = Word(p, 3);
-            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
             return s;
         }
@@ -858,8 +865,7 @@ namespace Mote.Runtime
             s.OutputExponent = Word(p, 3);
             s.ReluishMultiplier = Word(p, 4);
             s.ReluishExponent = Word(p, 5);
-            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
             if (!InRange(s.OutputMultiplier, 0, 32767) || !InRange(s.OutputExponent, -31, 0))
                 throw Op(op, p + 8, "output multiplier " + s.OutputMultiplier + " or exponent " + s.OutputExponent + " is out of range (0..32767, -31..0)");
             if (!InRange(s.ReluishMultiplier, 0, 32767) || !InRange(s.ReluishExponent, -31, 31))
@@ -878,8 +884,7 @@ namespace Mote.Runtime
             s.OutputMultiplier = Word(p, 2);
             s.OutputShift = Word(p, 3);
             int mask = Word(p, 4);
-            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p, "zero point offsets out of int8 range");
+            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
             int rank = input.Shape.Length;
             if (mask < 0 || (rank < 31 && (mask >> rank) != 0))
@@ -928,6 +933,7 @@ namespace Mote.Runtime
             return s;
         }
 
+        /// <summary><paramref name="shape"/> with leading 1s added up to <paramref name="rank"/> dimensions.</summary>
         static int[] Extend(int[] shape, int rank)
         {
             int[] r = new int[rank];

@@ -421,28 +421,45 @@ namespace Mote.Packer
 
         void LowerAdd(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, AddOptions options)
         {
+            var (a, b) = BroadcastOperands(where, "ADD", aIdx, bIdx, o);
+            int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
+            var p = new AddParams();
+            TfliteQuantMath.Add(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            // Shapes are checked again (and broadcast flags derived) by the runtime's loader.
+            RequireBroadcast(where, a, b, o, exactOutput: false);
+            op.Code = OpCode.Add;
+            op.Inputs = new[] { aIdx, bIdx };
+            op.Params = new[] { p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset, p.Input2Multiplier, p.Input2Shift,
+                p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
+        }
+
+        /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
+        (PackTensor a, PackTensor b) BroadcastOperands(string where, string name, int aIdx, int bIdx, PackTensor o)
+        {
             var a = graph.Tensors[aIdx];
             var b = graph.Tensors[bIdx];
             RequireInt8(where, a, "input 1");
             RequireInt8(where, b, "input 2");
             RequireInt8(where, o, "output");
             if (a.Shape.Length > 4 || b.Shape.Length > 4 || o.Shape.Length > 4)
-                throw new PackException($"{where}: ADD supports up to 4 dimensions");
-            int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
-            var p = new AddParams();
-            TfliteQuantMath.Add(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
-            // Shapes are checked again (and broadcast flags derived) by the runtime's loader.
+                throw new PackException($"{where}: {name} supports up to 4 dimensions (inputs {a.ShapeText}, {b.ShapeText}, output {o.ShapeText})");
+            return (a, b);
+        }
+
+        /// <summary>
+        /// NumPy broadcasting of <paramref name="a"/> and <paramref name="b"/> to <paramref name="o"/>
+        /// (shapes aligned at the last dimension): each input dimension equals the output's or is 1;
+        /// with <paramref name="exactOutput"/> (MUL) the output must also be exactly the broadcast shape.
+        /// </summary>
+        static void RequireBroadcast(string where, PackTensor a, PackTensor b, PackTensor o, bool exactOutput)
+        {
             int ra = a.Shape.Length, rb = b.Shape.Length, ro = o.Shape.Length;
             for (int k = 1; k <= 4; k++)
             {
                 int da = k <= ra ? a.Shape[ra - k] : 1, db = k <= rb ? b.Shape[rb - k] : 1, dout = k <= ro ? o.Shape[ro - k] : 1;
-                if ((da != dout && da != 1) || (db != dout && db != 1))
+                if ((da != dout && da != 1) || (db != dout && db != 1) || (exactOutput && da != dout && db != dout))
                     throw new PackException($"{where}: shapes {a.ShapeText} and {b.ShapeText} do not broadcast to {o.ShapeText}");
             }
-            op.Code = OpCode.Add;
-            op.Inputs = new[] { aIdx, bIdx };
-            op.Params = new[] { p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset, p.Input2Multiplier, p.Input2Shift,
-                p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
         }
 
         void LowerPool(PackOperator op, string where, bool max, int inputIdx, PackTensor o, Pool2DOptions options)
@@ -510,21 +527,8 @@ namespace Mote.Packer
 
         void LowerMul(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, MulOptions options)
         {
-            var a = graph.Tensors[aIdx];
-            var b = graph.Tensors[bIdx];
-            RequireInt8(where, a, "input 1");
-            RequireInt8(where, b, "input 2");
-            RequireInt8(where, o, "output");
-            if (a.Shape.Length > 4 || b.Shape.Length > 4 || o.Shape.Length > 4)
-                throw new PackException($"{where}: MUL supports up to 4 dimensions (inputs {a.ShapeText}, {b.ShapeText}, output {o.ShapeText})");
-            // NumPy broadcasting; the output must be exactly the broadcast shape.
-            int ra = a.Shape.Length, rb = b.Shape.Length, ro = o.Shape.Length;
-            for (int k = 1; k <= 4; k++)
-            {
-                int da = k <= ra ? a.Shape[ra - k] : 1, db = k <= rb ? b.Shape[rb - k] : 1, dout = k <= ro ? o.Shape[ro - k] : 1;
-                if ((da != dout && da != 1) || (db != dout && db != 1) || (da != dout && db != dout))
-                    throw new PackException($"{where}: shapes {a.ShapeText} and {b.ShapeText} do not broadcast to {o.ShapeText}");
-            }
+            var (a, b) = BroadcastOperands(where, "MUL", aIdx, bIdx, o);
+            RequireBroadcast(where, a, b, o, exactOutput: true);
             int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
             var p = new MulParams();
             TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);

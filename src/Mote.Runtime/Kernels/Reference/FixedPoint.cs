@@ -192,6 +192,7 @@ namespace Mote.Runtime.Kernels
         private const int OneThirdQ0 = 715827883;              // 1/3, Q0.31
         private const int FortyEightOverSeventeenQ2 = 1515870810;      // 48/17, Q2.29
         private const int MinusThirtyTwoOverSeventeenQ2 = -1010580540; // -32/17, Q2.29
+        private const int OneQ2 = 1 << 29;                             // 1, Q2.29
 
         /// <summary>
         /// gemmlowp exp_on_interval_between_negative_one_quarter_and_0_excl:
@@ -287,17 +288,7 @@ namespace Mote.Runtime.Kernels
         /// </summary>
         public static int OneOverOnePlusXForXIn0To1(int a)
         {
-            int halfDenominator = RoundingHalfSum(a, int.MaxValue);
-            int x = unchecked(FortyEightOverSeventeenQ2
-                + SaturatingRoundingDoublingHighMul(halfDenominator, MinusThirtyTwoOverSeventeenQ2));
-            const int OneQ2 = 1 << 29;
-            for (int i = 0; i < 3; i++)
-            {
-                int halfDenominatorTimesX = SaturatingRoundingDoublingHighMul(halfDenominator, x);
-                int oneMinusHalfDenominatorTimesX = unchecked(OneQ2 - halfDenominatorTimesX);
-                x = unchecked(x + Rescale(SaturatingRoundingDoublingHighMul(x, oneMinusHalfDenominatorTimesX), 4, 2));
-            }
-            return Rescale(x, 1, 0);
+            return Rescale(InverseHalfDenominatorQ2(a), 1, 0);
         }
 
         /// <summary>
@@ -309,17 +300,27 @@ namespace Mote.Runtime.Kernels
         /// </summary>
         public static int OneMinusXOverOnePlusXForXIn0To1(int a)
         {
+            return Rescale(unchecked(InverseHalfDenominatorQ2(a) - OneQ2), 2, 0);
+        }
+
+        /// <summary>
+        /// The Newton-Raphson division shared by <see cref="OneOverOnePlusXForXIn0To1"/> and
+        /// <see cref="OneMinusXOverOnePlusXForXIn0To1"/>: x = 1 / ((1 + a) / 2) for a in [0, 1),
+        /// input Q0.31, result Q2.29. d = (a + 1) / 2 (RoundingHalfSum with one = int.MaxValue);
+        /// x0 = 48/17 - 32/17 * d; three times x = x + Rescale&lt;2&gt;(x * (1 - d * x)).
+        /// </summary>
+        private static int InverseHalfDenominatorQ2(int a)
+        {
             int halfDenominator = RoundingHalfSum(a, int.MaxValue);
             int x = unchecked(FortyEightOverSeventeenQ2
                 + SaturatingRoundingDoublingHighMul(halfDenominator, MinusThirtyTwoOverSeventeenQ2));
-            const int OneQ2 = 1 << 29;
             for (int i = 0; i < 3; i++)
             {
                 int halfDenominatorTimesX = SaturatingRoundingDoublingHighMul(halfDenominator, x);
                 int oneMinusHalfDenominatorTimesX = unchecked(OneQ2 - halfDenominatorTimesX);
                 x = unchecked(x + Rescale(SaturatingRoundingDoublingHighMul(x, oneMinusHalfDenominatorTimesX), 4, 2));
             }
-            return Rescale(unchecked(x - OneQ2), 2, 0);
+            return x;
         }
 
         /// <summary>

@@ -24,18 +24,9 @@ namespace Mote.Runtime.Kernels
                 return;
             }
 
-            int[] s1 = p.Input1Shape;
-            int[] s2 = p.Input2Shape;
             int[] so = p.OutputShape;
-            // Row-major strides; a broadcast (size 1) dimension gets stride 0.
-            int st1D3 = s1[3] == 1 ? 0 : 1;
-            int st1D2 = s1[2] == 1 ? 0 : s1[3];
-            int st1D1 = s1[1] == 1 ? 0 : s1[2] * s1[3];
-            int st1D0 = s1[0] == 1 ? 0 : s1[1] * s1[2] * s1[3];
-            int st2D3 = s2[3] == 1 ? 0 : 1;
-            int st2D2 = s2[2] == 1 ? 0 : s2[3];
-            int st2D1 = s2[1] == 1 ? 0 : s2[2] * s2[3];
-            int st2D0 = s2[0] == 1 ? 0 : s2[1] * s2[2] * s2[3];
+            Broadcast4D.Strides(p.Input1Shape, out int st1D0, out int st1D1, out int st1D2, out int st1D3);
+            Broadcast4D.Strides(p.Input2Shape, out int st2D0, out int st2D1, out int st2D2, out int st2D3);
 
             int o = outputStart;
             for (int d0 = 0; d0 < so[0]; d0++)
