@@ -6,20 +6,36 @@ namespace Mote.Runtime
 {
     /// <summary>
     /// A tensor bound to memory: the array that holds its bytes (the arena or, for constants,
-    /// the blob) and where they start. Created once per tensor when the interpreter is built.
+    /// the blob) and where they start. Created on first request (<see cref="Interpreter.GetInput"/>,
+    /// <see cref="Interpreter.GetOutput"/>, <see cref="Interpreter.GetTensor"/>) and then reused.
     /// </summary>
     public sealed class TensorView
     {
-        public TensorInfo Info { get; private set; }
+        readonly Model model;
+        TensorInfo info;
+
+        /// <summary>The tensor's description (built on first use; see <see cref="Model.GetTensor"/>).</summary>
+        public TensorInfo Info
+        {
+            get
+            {
+                if (info == null) info = model.GetTensor(Index);
+                return info;
+            }
+        }
+
+        public int Index { get; private set; }
         public byte[] Buffer { get; private set; }
         public int Start { get; private set; }
-        public int Bytes { get { return Info.Bytes; } }
+        public int Bytes { get; private set; }
 
-        internal TensorView(TensorInfo info, byte[] buffer)
+        internal TensorView(Model model, int index, byte[] buffer)
         {
-            Info = info;
+            this.model = model;
+            Index = index;
             Buffer = buffer;
-            Start = info.Start;
+            Start = model.TensorStart(index);
+            Bytes = model.TensorBytes(index);
         }
 
         /// <summary>Copies <see cref="Bytes"/> bytes from <paramref name="source"/> into the tensor.</summary>
@@ -49,21 +65,24 @@ namespace Mote.Runtime
     }
 
     /// <summary>
-    /// Runs a <see cref="Model"/> over one arena. Everything is bound at construction;
-    /// <see cref="Invoke"/> only computes and allocates nothing.
+    /// Runs a <see cref="Model"/> over one arena. The model's operator table already says where
+    /// every operator's tensors live; <see cref="Invoke"/> only computes and allocates nothing.
     /// One interpreter per thread: the arena is its working memory.
     /// </summary>
+    /// <remarks>
+    /// Memory: construction allocates this object and, only for CONCATENATION operators, the
+    /// arrays that bind their variable input lists (plus the arena when the caller passes none).
+    /// Tensor views are created on first request and kept.
+    /// </remarks>
     public sealed class Interpreter
     {
         readonly Model model;
         readonly byte[] arena;
-        readonly TensorView[] views;
-        // Per operator, the bound arrays and starts of inputs 0..2 and the output.
-        readonly byte[][] in0, in1, in2, outBuf;
-        readonly int[] in0Start, in1Start, in2Start, outStart;
-        // Per operator with a variable input list (CONCATENATION), every input's array and start; null otherwise.
-        readonly byte[][][] inAll;
-        readonly int[][] inAllStart;
+        // Per operator, for CONCATENATION only (null when the model has none): every input's array and start.
+        readonly byte[][][] concatInputs;
+        readonly int[][] concatStarts;
+        // Created on first request.
+        TensorView[] inputViews, outputViews, views;
 
         public Model Model { get { return model; } }
         public byte[] Arena { get { return arena; } }
@@ -72,61 +91,81 @@ namespace Mote.Runtime
         public Interpreter(Model model) : this(model, null) { }
 
         /// <summary>Builds an interpreter over a caller-owned arena (at least <see cref="Model.ArenaBytes"/> bytes), or its own when null.</summary>
+        /// <exception cref="ArenaTooSmallException">the arena is shorter than <see cref="Model.ArenaBytes"/>.</exception>
         public Interpreter(Model model, byte[] arena)
         {
             if (model == null) throw new ArgumentNullException("model");
             if (arena != null && arena.Length < model.ArenaBytes)
-                throw new ArgumentException("the arena has " + arena.Length + " bytes; this model needs " + model.ArenaBytes);
+                throw new ArenaTooSmallException(model.ArenaBytes, arena.Length);
             this.model = model;
             this.arena = arena ?? new byte[model.ArenaBytes];
-            views = new TensorView[model.TensorCount];
-            for (int i = 0; i < views.Length; i++)
-            {
-                TensorInfo t = model.GetTensor(i);
-                views[i] = new TensorView(t, t.IsConstant ? model.Blob : this.arena);
-            }
             int n = model.OperatorCount;
-            in0 = new byte[n][]; in1 = new byte[n][]; in2 = new byte[n][]; outBuf = new byte[n][];
-            in0Start = new int[n]; in1Start = new int[n]; in2Start = new int[n]; outStart = new int[n];
-            inAll = new byte[n][][];
-            inAllStart = new int[n][];
             for (int i = 0; i < n; i++)
             {
-                OperatorInfo op = model.GetOperator(i);
-                Bind(op.Inputs, 0, out in0[i], out in0Start[i]);
-                Bind(op.Inputs, 1, out in1[i], out in1Start[i]);
-                Bind(op.Inputs, 2, out in2[i], out in2Start[i]);
-                Bind(op.Outputs, 0, out outBuf[i], out outStart[i]);
-                if (op.Code == OpCode.Concatenation)
+                if (model.OperatorCode(i) != OpCode.Concatenation) continue;
+                if (concatInputs == null)
                 {
-                    inAll[i] = new byte[op.Inputs.Length][];
-                    inAllStart[i] = new int[op.Inputs.Length];
-                    for (int k = 0; k < op.Inputs.Length; k++)
-                        Bind(op.Inputs, k, out inAll[i][k], out inAllStart[i][k]);
+                    concatInputs = new byte[n][][];
+                    concatStarts = new int[n][];
+                }
+                int count = model.OperatorInputCount(i);
+                concatInputs[i] = new byte[count][];
+                concatStarts[i] = new int[count];
+                for (int k = 0; k < count; k++)
+                {
+                    int binding = model.Binding(model.OperatorInput(i, k));
+                    concatInputs[i][k] = BufferOf(binding);
+                    concatStarts[i][k] = StartOf(binding);
                 }
             }
         }
 
-        void Bind(int[] tensorsOfOp, int k, out byte[] buffer, out int start)
+        /// <summary>The array a binding (see Model's operator table) points into: arena, blob, or null when absent.</summary>
+        byte[] BufferOf(int binding)
         {
-            if (k < tensorsOfOp.Length && tensorsOfOp[k] >= 0)
-            {
-                TensorView v = views[tensorsOfOp[k]];
-                buffer = v.Buffer;
-                start = v.Start;
-            }
-            else
-            {
-                buffer = null;
-                start = -1;
-            }
+            return binding >= 0 ? arena : binding == Model.NoTensor ? null : model.Blob;
+        }
+
+        /// <summary>The start inside <see cref="BufferOf"/>'s array (-1 when absent).</summary>
+        static int StartOf(int binding)
+        {
+            return binding >= Model.NoTensor ? binding : -2 - binding;
+        }
+
+        TensorView NewView(int t)
+        {
+            return new TensorView(model, t, model.TensorIsConstant(t) ? model.Blob : arena);
         }
 
         public int InputCount { get { return model.InputCount; } }
         public int OutputCount { get { return model.OutputCount; } }
-        public TensorView GetInput(int i) { return views[model.GetInputTensorIndex(i)]; }
-        public TensorView GetOutput(int i) { return views[model.GetOutputTensorIndex(i)]; }
-        public TensorView GetTensor(int index) { return views[index]; }
+
+        /// <summary>Model input <paramref name="i"/> (the view is created on the first call and reused).</summary>
+        public TensorView GetInput(int i)
+        {
+            int t = model.GetInputTensorIndex(i);
+            if (inputViews == null) inputViews = new TensorView[model.InputCount];
+            if (inputViews[i] == null) inputViews[i] = NewView(t);
+            return inputViews[i];
+        }
+
+        /// <summary>Model output <paramref name="i"/> (the view is created on the first call and reused).</summary>
+        public TensorView GetOutput(int i)
+        {
+            int t = model.GetOutputTensorIndex(i);
+            if (outputViews == null) outputViews = new TensorView[model.OutputCount];
+            if (outputViews[i] == null) outputViews[i] = NewView(t);
+            return outputViews[i];
+        }
+
+        /// <summary>Any tensor, for tools and layer dumps (the first call creates a view table of TensorCount entries).</summary>
+        public TensorView GetTensor(int index)
+        {
+            if (index < 0 || index >= model.TensorCount) throw new ArgumentOutOfRangeException("index", "tensor " + index + " of " + model.TensorCount);
+            if (views == null) views = new TensorView[model.TensorCount];
+            if (views[index] == null) views[index] = NewView(index);
+            return views[index];
+        }
 
         /// <summary>Runs every operator in order.</summary>
         public void Invoke()
@@ -141,72 +180,79 @@ namespace Mote.Runtime
         /// </summary>
         public void InvokeOperator(int index)
         {
-            OperatorInfo op = model.GetOperator(index);
+            if (index < 0 || index >= model.OperatorCount)
+                throw new ArgumentOutOfRangeException("index", "operator " + index + " of " + model.OperatorCount);
+            int[] ops = model.Ops;
+            int row = index * Model.OpStride;
+            int b0 = ops[row + Model.SlotIn0], b1 = ops[row + Model.SlotIn1], b2 = ops[row + Model.SlotIn2];
+            byte[] in0 = BufferOf(b0), in1 = BufferOf(b1), in2 = BufferOf(b2);
+            int in0Start = StartOf(b0), in1Start = StartOf(b1), in2Start = StartOf(b2);
+            byte[] output = arena; // outputs are never constants (checked at load)
+            int outStart = ops[row + Model.SlotOut];
             byte[] blob = model.Blob;
-            switch (op.Code)
+            int multipliers = ops[row + Model.SlotMultipliers], shifts = ops[row + Model.SlotShifts];
+            object p = model.Prepared[index];
+            switch (ops[row + Model.SlotCode])
             {
                 case OpCode.Conv2D:
-                    Conv2D.Eval((ConvParams)op.Params, in0[index], in0Start[index], in1[index], in1Start[index],
-                        in2[index], in2Start[index], blob, op.MultiplierStart, op.ShiftStart, outBuf[index], outStart[index]);
+                    Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
-                    DepthwiseConv2D.Eval((ConvParams)op.Params, in0[index], in0Start[index], in1[index], in1Start[index],
-                        in2[index], in2Start[index], blob, op.MultiplierStart, op.ShiftStart, outBuf[index], outStart[index]);
+                    DepthwiseConv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.FullyConnected:
-                    FullyConnected.Eval((FullyConnectedParams)op.Params, in0[index], in0Start[index], in1[index], in1Start[index],
-                        in2[index], in2Start[index], blob, op.MultiplierStart, op.ShiftStart, outBuf[index], outStart[index]);
+                    FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
-                    Add.Eval((AddParams)op.Params, in0[index], in0Start[index], in1[index], in1Start[index], outBuf[index], outStart[index]);
+                    Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);
                     break;
                 case OpCode.AveragePool2D:
-                    AveragePool2D.Eval((PoolParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.MaxPool2D:
-                    MaxPool2D.Eval((PoolParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    MaxPool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Softmax:
-                    Softmax.Eval((SoftmaxParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Softmax.Eval((SoftmaxParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Reshape:
                 case OpCode.Squeeze:
-                    // A copy: the planner gives the output its own buffer (aliasing is a planner improvement).
-                    if (in0[index] != outBuf[index] || in0Start[index] != outStart[index])
-                        Array.Copy(in0[index], in0Start[index], outBuf[index], outStart[index], views[op.Outputs[0]].Bytes);
+                    // A copy unless the planner placed the output over the input (a view).
+                    if (in0 != output || in0Start != outStart)
+                        Array.Copy(in0, in0Start, output, outStart, ops[row + Model.SlotOutBytes]);
                     break;
                 case OpCode.Mul:
-                    Mul.Eval((MulParams)op.Params, in0[index], in0Start[index], in1[index], in1Start[index], outBuf[index], outStart[index]);
+                    Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
                     break;
                 case OpCode.Logistic:
-                    Logistic.Eval((FixedPointActivationParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Tanh:
-                    Tanh.Eval((FixedPointActivationParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Tanh.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.LeakyRelu:
-                    LeakyRelu.Eval((LeakyReluParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    LeakyRelu.Eval((LeakyReluParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Relu:
-                    Relu.Eval((ReluParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Relu.Eval((ReluParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Relu6:
-                    Relu6.Eval((Relu6Params)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Relu6.Eval((Relu6Params)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Pad:
-                    Pad.Eval((PadParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Pad.Eval((PadParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Concatenation:
-                    Concatenation.Eval((ConcatenationParams)op.Params, inAll[index], inAllStart[index], outBuf[index], outStart[index]);
+                    Concatenation.Eval((ConcatenationParams)p, concatInputs[index], concatStarts[index], output, outStart);
                     break;
                 case OpCode.Quantize:
-                    Quantize.Eval((RequantizeParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Quantize.Eval((RequantizeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.HardSwish:
-                    HardSwish.Eval((HardSwishParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    HardSwish.Eval((HardSwishParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Mean:
-                    Mean.Eval((MeanParams)op.Params, in0[index], in0Start[index], outBuf[index], outStart[index]);
+                    Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
                     break;
             }
         }

@@ -9,58 +9,140 @@ namespace Mote.Runtime
     /// <see cref="Load(byte[])"/> checks every header field, section, tensor and operator and
     /// prepares the kernels' parameter objects; weights stay in the caller's array.
     /// </summary>
+    /// <remarks>
+    /// Memory: the blob's own tables (tensor records, operator records, INDICES, IO) are the
+    /// model's description and are read in place, never copied into objects. What
+    /// <see cref="Load(byte[])"/> allocates is this object, one <see cref="OpStride"/>-int row per
+    /// operator (its code and where its tensors' bytes are) and one prepared parameter object per
+    /// operator (none for RESHAPE and SQUEEZE); validation itself allocates nothing. The
+    /// <see cref="TensorInfo"/> and <see cref="OperatorInfo"/> objects that tools use are
+    /// built on first request (<see cref="GetTensor"/>, <see cref="GetOperator"/>).
+    /// </remarks>
     public sealed class Model
     {
-        // Section table, indexed by kind (0 = absent).
-        readonly int[] sectionStart = new int[BlobFormat.SectionScales + 1];
-        readonly int[] sectionLength = new int[BlobFormat.SectionScales + 1];
-        readonly int[] sectionCount = new int[BlobFormat.SectionScales + 1];
+        // ---------------------------------------------------------------- operator table
+        //
+        // Row i (OpStride ints at i * OpStride) describes operator i for the interpreter.
+        // A tensor slot holds a binding: the arena offset (>= 0) of an activation, NoTensor (-1)
+        // for an absent optional input, or -2 - blobOffset (<= -2) for a constant in the blob.
+        internal const int OpStride = 8;
+        internal const int SlotCode = 0, SlotIn0 = 1, SlotIn1 = 2, SlotIn2 = 3, SlotOut = 4,
+            SlotMultipliers = 5, SlotShifts = 6, SlotOutBytes = 7;
+        internal const int NoTensor = -1;
 
-        TensorInfo[] tensors;
-        OperatorInfo[] operators;
-        int[] inputs;
-        int[] outputs;
+        /// <summary>A binding (see the operator table) of tensor <paramref name="t"/>, or NoTensor for -1.</summary>
+        internal int Binding(int t)
+        {
+            if (t < 0) return NoTensor;
+            int start = TensorStart(t);
+            return TensorIsConstant(t) ? -2 - start : start;
+        }
 
-        /// <summary>The blob, read in place (never copied).</summary>
+        // Section positions (absolute offsets) and counts. STRINGS and SCALES are optional (start 0 = absent).
+        int tensorsAt, tensorCount;
+        int operatorsAt, operatorCount;
+        int indicesAt, indexCount;
+        int paramsAt, paramCount;
+        int ioAt, ioWords, inputCount, outputCount;
+        int stringsAt, stringsLength;
+        int constantsAt, constantsLength;
+        int scalesAt, scaleCount;
+
+        /// <summary>Operator table, <see cref="OpStride"/> ints per operator (see above).</summary>
+        internal int[] Ops;
+        /// <summary>Prepared kernel parameters per operator (ConvParams, AddParams, ...); null for RESHAPE and SQUEEZE.</summary>
+        internal object[] Prepared;
+
+        // Built on first request, for tools; a device that only invokes never creates them.
+        TensorInfo[] tensorInfos;
+        OperatorInfo[] operatorInfos;
+
+        /// <summary>The blob, read in place (never copied): it must not change after <see cref="Load(byte[])"/>.</summary>
         public byte[] Blob { get; private set; }
         public int Length { get; private set; }
         public int MajorVersion { get; private set; }
         public int MinorVersion { get; private set; }
         public uint Crc { get; private set; }
         public int ArenaBytes { get; private set; }
+        /// <summary>The header's weights layout; always <see cref="BlobFormat.WeightsLayoutPlain"/> in a loaded model.</summary>
         public int WeightsLayout { get; private set; }
-        public int TensorCount { get { return tensors.Length; } }
-        public int OperatorCount { get { return operators.Length; } }
-        public int InputCount { get { return inputs.Length; } }
-        public int OutputCount { get { return outputs.Length; } }
+        public int TensorCount { get { return tensorCount; } }
+        public int OperatorCount { get { return operatorCount; } }
+        public int InputCount { get { return inputCount; } }
+        public int OutputCount { get { return outputCount; } }
         /// <summary>Bytes of the CONSTANTS section (weights, biases, requantization tables).</summary>
-        public int ConstantBytes { get { return sectionLength[BlobFormat.SectionConstants]; } }
+        public int ConstantBytes { get { return constantsLength; } }
 
-        public TensorInfo GetTensor(int index) { return tensors[index]; }
-        public OperatorInfo GetOperator(int index) { return operators[index]; }
-        public int GetInputTensorIndex(int i) { return inputs[i]; }
-        public int GetOutputTensorIndex(int i) { return outputs[i]; }
-        public TensorInfo GetInput(int i) { return tensors[inputs[i]]; }
-        public TensorInfo GetOutput(int i) { return tensors[outputs[i]]; }
+        /// <summary>
+        /// Tensor <paramref name="index"/> as an object (for tools and messages). Created on the first
+        /// request for any tensor (an array of TensorCount references, then one object per tensor asked for);
+        /// never needed to invoke.
+        /// </summary>
+        public TensorInfo GetTensor(int index)
+        {
+            if (index < 0 || index >= tensorCount) throw new ArgumentOutOfRangeException("index", "tensor " + index + " of " + tensorCount);
+            if (tensorInfos == null) tensorInfos = new TensorInfo[tensorCount];
+            TensorInfo t = tensorInfos[index];
+            if (t == null)
+            {
+                t = CreateTensorInfo(index);
+                tensorInfos[index] = t;
+            }
+            return t;
+        }
+
+        /// <summary>Operator <paramref name="index"/> as an object (for tools); created on first request like <see cref="GetTensor"/>.</summary>
+        public OperatorInfo GetOperator(int index)
+        {
+            if (index < 0 || index >= operatorCount) throw new ArgumentOutOfRangeException("index", "operator " + index + " of " + operatorCount);
+            if (operatorInfos == null) operatorInfos = new OperatorInfo[operatorCount];
+            OperatorInfo op = operatorInfos[index];
+            if (op == null)
+            {
+                op = CreateOperatorInfo(index);
+                operatorInfos[index] = op;
+            }
+            return op;
+        }
+
+        /// <summary>Tensor index of model input <paramref name="i"/> (read from the blob's IO section).</summary>
+        public int GetInputTensorIndex(int i)
+        {
+            if (i < 0 || i >= inputCount) throw new ArgumentOutOfRangeException("i", "input " + i + " of " + inputCount);
+            return LittleEndian.ReadInt32(Blob, ioAt + 8 + 4 * i);
+        }
+
+        /// <summary>Tensor index of model output <paramref name="i"/> (read from the blob's IO section).</summary>
+        public int GetOutputTensorIndex(int i)
+        {
+            if (i < 0 || i >= outputCount) throw new ArgumentOutOfRangeException("i", "output " + i + " of " + outputCount);
+            return LittleEndian.ReadInt32(Blob, ioAt + 8 + 4 * (inputCount + i));
+        }
+
+        public TensorInfo GetInput(int i) { return GetTensor(GetInputTensorIndex(i)); }
+        public TensorInfo GetOutput(int i) { return GetTensor(GetOutputTensorIndex(i)); }
 
         /// <summary>Per-channel scale <paramref name="channel"/> of a tensor (tools only).</summary>
         public float GetScale(TensorInfo t, int channel)
         {
             if (t.ScaleCount == 0) return t.Scale;
-            return BitConverter.ToSingle(Blob, sectionStart[BlobFormat.SectionScales] + 4 * (t.ScaleIndex + channel));
+            return BitConverter.ToSingle(Blob, scalesAt + 4 * (t.ScaleIndex + channel));
         }
 
         Model(byte[] blob) { Blob = blob; }
 
         /// <summary>Validates <paramref name="blob"/> and prepares it for <see cref="Interpreter"/>.</summary>
-        /// <exception cref="MoteFormatException">anything malformed, naming the section and byte offset.</exception>
+        /// <exception cref="MoteFormatException">
+        /// anything malformed, naming the section and byte offset; also a blob whose weights layout this
+        /// runtime does not serve (<see cref="BlobFormat.WeightsLayoutPlain"/> only), naming the layout it needs.
+        /// </exception>
         public static Model Load(byte[] blob)
         {
             if (blob == null) throw new ArgumentNullException("blob");
             Model m = new Model(blob);
             m.ReadHeader();
             m.ReadSections();
-            m.ReadTensors();
+            m.ValidateTensors();
             m.ReadIo();
             m.ReadOperators();
             return m;
@@ -98,9 +180,14 @@ namespace Mote.Runtime
             if (arena < 0 || arena % BlobFormat.Alignment != 0)
                 throw new MoteFormatException("header", BlobFormat.OffArenaBytes, "arena size " + arena + " is negative or not a multiple of 16");
             ArenaBytes = arena;
+            // A blob packed for a board's kernels (e.g. weights interleaved for SDOT or CMSIS-NN) reads
+            // differently; this runtime has only the reference kernels, which read the plain layout.
             WeightsLayout = LittleEndian.ReadInt32(b, BlobFormat.OffWeightsLayout);
-            if (WeightsLayout != 0)
-                throw new MoteFormatException("header", BlobFormat.OffWeightsLayout, "weights layout " + WeightsLayout + " is not supported by the reference runtime");
+            if (WeightsLayout != BlobFormat.WeightsLayoutPlain)
+                throw new MoteFormatException("header", BlobFormat.OffWeightsLayout, "the blob needs weights layout " + WeightsLayout
+                    + " (" + BlobFormat.WeightsLayoutName(WeightsLayout) + "), but this runtime serves only layout "
+                    + BlobFormat.WeightsLayoutPlain + " (\"" + BlobFormat.WeightsLayoutName(BlobFormat.WeightsLayoutPlain)
+                    + "\", reference kernels); repack the model for a profile whose weight_layout is \"plain\"");
         }
 
         void ReadSections()
@@ -116,8 +203,7 @@ namespace Mote.Runtime
             if (tableEnd > Length)
                 throw new MoteFormatException("section table", table, "runs past the end of the blob");
 
-            int[] starts = new int[count];
-            int[] ends = new int[count];
+            int seen = 0; // bit k set: section kind k already read
             for (int i = 0; i < count; i++)
             {
                 int e = table + i * BlobFormat.SectionEntrySize;
@@ -125,32 +211,44 @@ namespace Mote.Runtime
                 int start = LittleEndian.ReadInt32(b, e + 4);
                 int length = LittleEndian.ReadInt32(b, e + 8);
                 int n = LittleEndian.ReadInt32(b, e + 12);
-                string name = BlobFormat.SectionName(kind);
                 if (start < tableEnd || length < 0 || n < 0 || (long)start + length > Length)
-                    throw new MoteFormatException(name, e, "section [" + start + ", +" + length + ") lies outside the blob body [" + tableEnd + ", " + Length + ")");
+                    throw new MoteFormatException(BlobFormat.SectionName(kind), e, "section [" + start + ", +" + length + ") lies outside the blob body [" + tableEnd + ", " + Length + ")");
                 if (start % BlobFormat.Alignment != 0)
-                    throw new MoteFormatException(name, e + 4, "section offset " + start + " is not a multiple of 16");
+                    throw new MoteFormatException(BlobFormat.SectionName(kind), e + 4, "section offset " + start + " is not a multiple of 16");
+                // Earlier entries were checked already; compare against them in place (no scratch arrays).
                 for (int j = 0; j < i; j++)
-                    if (start < ends[j] && starts[j] < start + length)
-                        throw new MoteFormatException(name, e, "section overlaps another section");
-                starts[i] = start;
-                ends[i] = start + length;
+                {
+                    int f = table + j * BlobFormat.SectionEntrySize;
+                    int otherStart = LittleEndian.ReadInt32(b, f + 4);
+                    int otherEnd = otherStart + LittleEndian.ReadInt32(b, f + 8);
+                    if (start < otherEnd && otherStart < start + length)
+                        throw new MoteFormatException(BlobFormat.SectionName(kind), e, "section overlaps another section");
+                }
                 if (kind < 1 || kind > BlobFormat.SectionScales) continue; // unknown kind: a later minor version's addition
-                if (sectionLength[kind] != 0 || sectionStart[kind] != 0)
-                    throw new MoteFormatException(name, e, "section kind appears twice");
+                if ((seen & (1 << kind)) != 0)
+                    throw new MoteFormatException(BlobFormat.SectionName(kind), e, "section kind appears twice");
+                seen |= 1 << kind;
                 int recordSize = RecordSize(kind);
                 if (recordSize > 0 && (long)n * recordSize != length)
-                    throw new MoteFormatException(name, e + 12, "count " + n + " x " + recordSize + " bytes does not equal the section length " + length);
-                sectionStart[kind] = start;
-                sectionLength[kind] = length;
-                sectionCount[kind] = n;
+                    throw new MoteFormatException(BlobFormat.SectionName(kind), e + 12, "count " + n + " x " + recordSize + " bytes does not equal the section length " + length);
+                switch (kind)
+                {
+                    case BlobFormat.SectionTensors: tensorsAt = start; tensorCount = n; break;
+                    case BlobFormat.SectionOperators: operatorsAt = start; operatorCount = n; break;
+                    case BlobFormat.SectionIndices: indicesAt = start; indexCount = n; break;
+                    case BlobFormat.SectionParams: paramsAt = start; paramCount = n; break;
+                    case BlobFormat.SectionIo: ioAt = start; ioWords = n; break;
+                    case BlobFormat.SectionStrings: stringsAt = start; stringsLength = length; break;
+                    case BlobFormat.SectionConstants: constantsAt = start; constantsLength = length; break;
+                    case BlobFormat.SectionScales: scalesAt = start; scaleCount = n; break;
+                }
             }
-            RequireSection(BlobFormat.SectionTensors);
-            RequireSection(BlobFormat.SectionOperators);
-            RequireSection(BlobFormat.SectionIndices);
-            RequireSection(BlobFormat.SectionParams);
-            RequireSection(BlobFormat.SectionIo);
-            RequireSection(BlobFormat.SectionConstants);
+            RequireSection(seen, BlobFormat.SectionTensors);
+            RequireSection(seen, BlobFormat.SectionOperators);
+            RequireSection(seen, BlobFormat.SectionIndices);
+            RequireSection(seen, BlobFormat.SectionParams);
+            RequireSection(seen, BlobFormat.SectionIo);
+            RequireSection(seen, BlobFormat.SectionConstants);
         }
 
         static int RecordSize(int kind)
@@ -166,35 +264,58 @@ namespace Mote.Runtime
             }
         }
 
-        void RequireSection(int kind)
+        static void RequireSection(int seen, int kind)
         {
-            if (sectionStart[kind] == 0)
+            if ((seen & (1 << kind)) == 0)
                 throw new MoteFormatException(BlobFormat.SectionName(kind), -1, "required section is missing");
         }
 
-        // ---------------------------------------------------------------- tensors
+        // ---------------------------------------------------------------- tensors (read from their records)
 
-        void ReadTensors()
+        int TensorRecord(int t) { return tensorsAt + t * BlobFormat.TensorRecordSize; }
+        internal int TensorType(int t) { return Blob[TensorRecord(t)]; }
+        internal int TensorRank(int t) { return Blob[TensorRecord(t) + 1]; }
+        internal bool TensorIsConstant(int t) { return Blob[TensorRecord(t) + 2] == BlobFormat.StorageConstant; }
+        internal int TensorDim(int t, int d) { return LittleEndian.ReadInt32(Blob, TensorRecord(t) + 4 + 4 * d); }
+        /// <summary>Arena offset (activation) or absolute blob offset (constant).</summary>
+        internal int TensorStart(int t) { return LittleEndian.ReadInt32(Blob, TensorRecord(t) + 28); }
+        internal int TensorBytes(int t) { return LittleEndian.ReadInt32(Blob, TensorRecord(t) + 32); }
+
+        internal int TensorElements(int t)
+        {
+            int rank = TensorRank(t), n = 1;
+            for (int d = 0; d < rank; d++) n *= TensorDim(t, d);
+            return n;
+        }
+
+        /// <summary>Dimension <paramref name="d"/> of tensor t's shape extended with leading 1s to <paramref name="rank"/> dimensions.</summary>
+        int ExtendedDim(int t, int rank, int d)
+        {
+            int k = d - (rank - TensorRank(t));
+            return k < 0 ? 1 : TensorDim(t, k);
+        }
+
+        /// <summary>"[1,6,6,2]", for messages and tools.</summary>
+        internal string ShapeText(int t)
+        {
+            string s = "[";
+            for (int d = 0; d < TensorRank(t); d++) s += (d > 0 ? "," : "") + TensorDim(t, d);
+            return s + "]";
+        }
+
+        void ValidateTensors()
         {
             byte[] b = Blob;
-            int n = sectionCount[BlobFormat.SectionTensors];
-            tensors = new TensorInfo[n];
-            int constStart = sectionStart[BlobFormat.SectionConstants];
-            int constEnd = constStart + sectionLength[BlobFormat.SectionConstants];
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < tensorCount; i++)
             {
-                int r = sectionStart[BlobFormat.SectionTensors] + i * BlobFormat.TensorRecordSize;
-                TensorInfo t = new TensorInfo();
-                t.Index = i;
-                t.DataType = b[r];
+                int r = TensorRecord(i);
+                int dtype = b[r];
                 int rank = b[r + 1];
                 int storage = b[r + 2];
-                int esize = DataType.Size(t.DataType);
-                if (esize == 0) throw Tensor(i, r, "unknown dtype " + t.DataType);
+                int esize = DataType.Size(dtype);
+                if (esize == 0) throw Tensor(i, r, "unknown dtype " + dtype);
                 if (rank > BlobFormat.MaxRank) throw Tensor(i, r + 1, "rank " + rank + " exceeds 6");
                 if (storage != BlobFormat.StorageArena && storage != BlobFormat.StorageConstant) throw Tensor(i, r + 2, "unknown storage kind " + storage);
-                t.IsConstant = storage == BlobFormat.StorageConstant;
-                int[] shape = new int[rank];
                 long elements = 1;
                 for (int d = 0; d < rank; d++)
                 {
@@ -202,37 +323,28 @@ namespace Mote.Runtime
                     if (v < 1) throw Tensor(i, r + 4 + 4 * d, "dimension " + d + " is " + v + " (must be >= 1)");
                     elements *= v;
                     if (elements > int.MaxValue) throw Tensor(i, r + 4 + 4 * d, "element count overflows");
-                    shape[d] = v;
                 }
-                t.Shape = shape;
-                t.Start = LittleEndian.ReadInt32(b, r + 28);
-                t.Bytes = LittleEndian.ReadInt32(b, r + 32);
-                if (elements * esize != t.Bytes)
-                    throw Tensor(i, r + 32, "byte size " + t.Bytes + " does not equal " + elements + " elements x " + esize + " bytes");
-                if (t.IsConstant)
+                int start = LittleEndian.ReadInt32(b, r + 28);
+                int bytes = LittleEndian.ReadInt32(b, r + 32);
+                if (elements * esize != bytes)
+                    throw Tensor(i, r + 32, "byte size " + bytes + " does not equal " + elements + " elements x " + esize + " bytes");
+                if (storage == BlobFormat.StorageConstant)
                 {
-                    if (t.Start < constStart || (long)t.Start + t.Bytes > constEnd)
-                        throw Tensor(i, r + 28, "constant data [" + t.Start + ", +" + t.Bytes + ") lies outside the CONSTANTS section");
+                    if (start < constantsAt || (long)start + bytes > constantsAt + constantsLength)
+                        throw Tensor(i, r + 28, "constant data [" + start + ", +" + bytes + ") lies outside the CONSTANTS section");
                 }
                 else
                 {
-                    if (t.Start < 0 || (long)t.Start + t.Bytes > ArenaBytes)
-                        throw Tensor(i, r + 28, "arena range [" + t.Start + ", +" + t.Bytes + ") lies outside the " + ArenaBytes + "-byte arena");
-                    if (t.Start % BlobFormat.Alignment != 0)
-                        throw Tensor(i, r + 28, "arena offset " + t.Start + " is not a multiple of 16");
+                    if (start < 0 || (long)start + bytes > ArenaBytes)
+                        throw Tensor(i, r + 28, "arena range [" + start + ", +" + bytes + ") lies outside the " + ArenaBytes + "-byte arena");
+                    if (start % BlobFormat.Alignment != 0)
+                        throw Tensor(i, r + 28, "arena offset " + start + " is not a multiple of 16");
                 }
-                t.ZeroPoint = LittleEndian.ReadInt32(b, r + 36);
-                t.Scale = BitConverter.ToSingle(b, r + 40);
-                t.ScaleIndex = LittleEndian.ReadInt32(b, r + 44);
-                t.ScaleCount = LittleEndian.ReadInt32(b, r + 48);
-                if (t.ScaleCount != 0)
-                {
-                    if (t.ScaleCount < 0 || t.ScaleIndex < 0 || (long)t.ScaleIndex + t.ScaleCount > sectionCount[BlobFormat.SectionScales])
-                        throw Tensor(i, r + 44, "scale range lies outside the SCALES section");
-                }
-                ReadName(t, LittleEndian.ReadInt32(b, r + 52), r + 52);
-                t.SourceIndex = LittleEndian.ReadInt32(b, r + 56);
-                tensors[i] = t;
+                int scaleIndex = LittleEndian.ReadInt32(b, r + 44);
+                int scales = LittleEndian.ReadInt32(b, r + 48);
+                if (scales != 0 && (scales < 0 || scaleIndex < 0 || (long)scaleIndex + scales > scaleCount))
+                    throw Tensor(i, r + 44, "scale range lies outside the SCALES section");
+                NameEnd(i);
             }
         }
 
@@ -241,21 +353,50 @@ namespace Mote.Runtime
             return new MoteFormatException("TENSORS", offset, "tensor " + index + ": " + message);
         }
 
-        void ReadName(TensorInfo t, int offset, int fieldOffset)
+        /// <summary>
+        /// End (absolute offset of the NUL) of tensor t's name inside STRINGS, or -1 when it has none;
+        /// throws when the name lies outside STRINGS or is not terminated there.
+        /// </summary>
+        int NameEnd(int t)
         {
-            if (offset == -1) return;
-            int start = sectionStart[BlobFormat.SectionStrings];
-            int length = sectionLength[BlobFormat.SectionStrings];
-            if (start == 0 || offset < 0 || offset >= length)
-                throw Tensor(t.Index, fieldOffset, "name offset " + offset + " lies outside the STRINGS section");
-            int end = start + length;
-            int p = start + offset;
-            int q = p;
+            int field = TensorRecord(t) + 52;
+            int offset = LittleEndian.ReadInt32(Blob, field);
+            if (offset == -1) return -1;
+            if (stringsAt == 0 || offset < 0 || offset >= stringsLength)
+                throw Tensor(t, field, "name offset " + offset + " lies outside the STRINGS section");
+            int end = stringsAt + stringsLength;
+            int q = stringsAt + offset;
             while (q < end && Blob[q] != 0) q++;
-            if (q == end) throw Tensor(t.Index, fieldOffset, "name is not NUL-terminated inside STRINGS");
-            t.NameBlob = Blob;
-            t.NameStart = p;
-            t.NameEnd = q;
+            if (q == end) throw Tensor(t, field, "name is not NUL-terminated inside STRINGS");
+            return q;
+        }
+
+        TensorInfo CreateTensorInfo(int i)
+        {
+            byte[] b = Blob;
+            int r = TensorRecord(i);
+            TensorInfo t = new TensorInfo();
+            t.Index = i;
+            t.DataType = b[r];
+            t.IsConstant = TensorIsConstant(i);
+            int[] shape = new int[TensorRank(i)];
+            for (int d = 0; d < shape.Length; d++) shape[d] = TensorDim(i, d);
+            t.Shape = shape;
+            t.Start = TensorStart(i);
+            t.Bytes = TensorBytes(i);
+            t.ZeroPoint = LittleEndian.ReadInt32(b, r + 36);
+            t.Scale = BitConverter.ToSingle(b, r + 40);
+            t.ScaleIndex = LittleEndian.ReadInt32(b, r + 44);
+            t.ScaleCount = LittleEndian.ReadInt32(b, r + 48);
+            int nameEnd = NameEnd(i);
+            if (nameEnd >= 0)
+            {
+                t.NameBlob = b;
+                t.NameStart = stringsAt + LittleEndian.ReadInt32(b, r + 52);
+                t.NameEnd = nameEnd;
+            }
+            t.SourceIndex = LittleEndian.ReadInt32(b, r + 56);
+            return t;
         }
 
         // ---------------------------------------------------------------- model inputs and outputs
@@ -263,85 +404,118 @@ namespace Mote.Runtime
         void ReadIo()
         {
             byte[] b = Blob;
-            int s = sectionStart[BlobFormat.SectionIo];
-            int words = sectionCount[BlobFormat.SectionIo];
+            int s = ioAt;
+            int words = ioWords;
             if (words < 2) throw new MoteFormatException("IO", s, "section holds fewer than 2 words");
             int nin = LittleEndian.ReadInt32(b, s);
             int nout = LittleEndian.ReadInt32(b, s + 4);
             if (nin < 1 || nout < 1 || (long)nin + nout + 2 != words)
                 throw new MoteFormatException("IO", s, nin + " inputs and " + nout + " outputs do not match the section's " + words + " words");
-            inputs = new int[nin];
-            outputs = new int[nout];
             for (int i = 0; i < nin + nout; i++)
             {
                 int at = s + 8 + 4 * i;
                 int t = LittleEndian.ReadInt32(b, at);
-                if (t < 0 || t >= tensors.Length)
-                    throw new MoteFormatException("IO", at, "tensor index " + t + " is out of range (0.." + (tensors.Length - 1) + ")");
-                if (tensors[t].IsConstant)
+                if (t < 0 || t >= tensorCount)
+                    throw new MoteFormatException("IO", at, "tensor index " + t + " is out of range (0.." + (tensorCount - 1) + ")");
+                if (TensorIsConstant(t))
                     throw new MoteFormatException("IO", at, "model input/output tensor " + t + " is a constant");
-                if (i < nin) inputs[i] = t; else outputs[i - nin] = t;
             }
+            inputCount = nin;
+            outputCount = nout;
         }
 
         // ---------------------------------------------------------------- operators
 
+        int OperatorRecord(int op) { return operatorsAt + op * BlobFormat.OperatorRecordSize; }
+        internal int OperatorCode(int op) { return Ops[op * OpStride + SlotCode]; }
+        internal int OperatorInputCount(int op) { return Blob[OperatorRecord(op) + 2]; }
+
+        /// <summary>Tensor index of input <paramref name="k"/> of operator <paramref name="op"/> (-1 = absent), read from INDICES.</summary>
+        internal int OperatorInput(int op, int k)
+        {
+            int first = LittleEndian.ReadInt32(Blob, OperatorRecord(op) + 4);
+            return LittleEndian.ReadInt16(Blob, indicesAt + 2 * (first + k));
+        }
+
+        /// <summary>Tensor index of the (single) output of operator <paramref name="op"/>.</summary>
+        internal int OperatorOutput(int op) { return OperatorInput(op, OperatorInputCount(op)); }
+
         void ReadOperators()
         {
             byte[] b = Blob;
-            int n = sectionCount[BlobFormat.SectionOperators];
-            operators = new OperatorInfo[n];
-            int idxStart = sectionStart[BlobFormat.SectionIndices];
-            int idxCount = sectionCount[BlobFormat.SectionIndices];
-            int parStart = sectionStart[BlobFormat.SectionParams];
-            int parCount = sectionCount[BlobFormat.SectionParams];
+            int n = operatorCount;
+            Ops = new int[n * OpStride];
+            Prepared = new object[n];
             for (int i = 0; i < n; i++)
             {
-                int r = sectionStart[BlobFormat.SectionOperators] + i * BlobFormat.OperatorRecordSize;
-                OperatorInfo op = new OperatorInfo();
-                op.Index = i;
-                op.Code = LittleEndian.ReadUInt16(b, r);
+                int r = OperatorRecord(i);
+                int code = LittleEndian.ReadUInt16(b, r);
                 int nin = b[r + 2];
                 int nout = b[r + 3];
                 int firstIndex = LittleEndian.ReadInt32(b, r + 4);
-                op.ParamStart = LittleEndian.ReadInt32(b, r + 8);
-                op.ParamCount = LittleEndian.ReadInt32(b, r + 12);
-                op.SourceIndex = LittleEndian.ReadInt32(b, r + 16);
-                op.SourceBuiltinCode = LittleEndian.ReadInt32(b, r + 20);
-                op.MultiplierStart = -1;
-                op.ShiftStart = -1;
-                int words = OpCode.ParamWords(op.Code);
+                int paramStart = LittleEndian.ReadInt32(b, r + 8);
+                int paramWords = LittleEndian.ReadInt32(b, r + 12);
+                int row = i * OpStride;
+                Ops[row + SlotCode] = code;
+                Ops[row + SlotMultipliers] = -1;
+                Ops[row + SlotShifts] = -1;
+                int words = OpCode.ParamWords(code);
                 if (words < 0)
-                    throw new MoteFormatException("OPERATORS", r, "operator " + i + ": op code " + op.Code
+                    throw new MoteFormatException("OPERATORS", r, "operator " + i + ": op code " + code
                         + " is unknown to this runtime (blob minor version " + MinorVersion + "; runtime knows up to op code " + OpCode.Max + ")");
-                if (OpCode.SinceMinorVersion(op.Code) > MinorVersion)
-                    throw Op(op, r, "op code " + op.Code + " needs format 1." + OpCode.SinceMinorVersion(op.Code)
+                if (OpCode.SinceMinorVersion(code) > MinorVersion)
+                    throw Op(i, r, "op code " + code + " needs format 1." + OpCode.SinceMinorVersion(code)
                         + " but the blob declares 1." + MinorVersion + " (a writer bug)");
-                int minIn = OpCode.InputCount(op.Code), maxIn = OpCode.MaxInputCount(op.Code);
+                int minIn = OpCode.InputCount(code), maxIn = OpCode.MaxInputCount(code);
                 if (nin < minIn || nin > maxIn || nout != 1)
-                    throw Op(op, r + 2, "has " + nin + " inputs and " + nout + " outputs, expected "
+                    throw Op(i, r + 2, "has " + nin + " inputs and " + nout + " outputs, expected "
                         + (minIn == maxIn ? minIn.ToString() : minIn + ".." + maxIn) + " and 1");
-                if (op.ParamCount != words)
-                    throw Op(op, r + 12, "has " + op.ParamCount + " parameter words, expected " + words);
-                if (firstIndex < 0 || (long)firstIndex + nin + nout > idxCount)
-                    throw Op(op, r + 4, "tensor index list lies outside INDICES");
-                if (op.ParamStart < 0 || (long)op.ParamStart + words > parCount)
-                    throw Op(op, r + 8, "parameters lie outside PARAMS");
-                op.Inputs = new int[nin];
-                op.Outputs = new int[nout];
+                if (paramWords != words)
+                    throw Op(i, r + 12, "has " + paramWords + " parameter words, expected " + words);
+                if (firstIndex < 0 || (long)firstIndex + nin + nout > indexCount)
+                    throw Op(i, r + 4, "tensor index list lies outside INDICES");
+                if (paramStart < 0 || (long)paramStart + words > paramCount)
+                    throw Op(i, r + 8, "parameters lie outside PARAMS");
                 for (int k = 0; k < nin + nout; k++)
                 {
-                    int at = idxStart + 2 * (firstIndex + k);
+                    int at = indicesAt + 2 * (firstIndex + k);
                     int t = LittleEndian.ReadInt16(b, at);
-                    bool optional = k < nin && IsOptionalInput(op.Code, k);
-                    if (t < -1 || t >= tensors.Length || (t == -1 && !optional))
-                        throw Op(op, at, (k < nin ? "input " + k : "output") + " tensor index " + t + " is out of range (0.." + (tensors.Length - 1) + ")");
-                    if (k < nin) op.Inputs[k] = t; else op.Outputs[k - nin] = t;
+                    bool optional = k < nin && IsOptionalInput(code, k);
+                    if (t < -1 || t >= tensorCount || (t == -1 && !optional))
+                        throw Op(i, at, (k < nin ? "input " + k : "output") + " tensor index " + t + " is out of range (0.." + (tensorCount - 1) + ")");
                 }
-                if (tensors[op.Outputs[0]].IsConstant) throw Op(op, r, "writes to constant tensor " + op.Outputs[0]);
-                Prepare(op, parStart + 4 * op.ParamStart);
-                operators[i] = op;
+                int output = OperatorOutput(i);
+                if (TensorIsConstant(output)) throw Op(i, r, "writes to constant tensor " + output);
+                Ops[row + SlotIn0] = Binding(OperatorInput(i, 0));
+                Ops[row + SlotIn1] = nin > 1 ? Binding(OperatorInput(i, 1)) : NoTensor;
+                Ops[row + SlotIn2] = nin > 2 ? Binding(OperatorInput(i, 2)) : NoTensor;
+                Ops[row + SlotOut] = Binding(output);
+                Ops[row + SlotOutBytes] = TensorBytes(output);
+                Prepared[i] = Prepare(i, code, paramsAt + 4 * paramStart);
             }
+        }
+
+        OperatorInfo CreateOperatorInfo(int i)
+        {
+            byte[] b = Blob;
+            int r = OperatorRecord(i);
+            int row = i * OpStride;
+            OperatorInfo op = new OperatorInfo();
+            op.Index = i;
+            op.Code = Ops[row + SlotCode];
+            int nin = OperatorInputCount(i);
+            int[] inputs = new int[nin];
+            for (int k = 0; k < nin; k++) inputs[k] = OperatorInput(i, k);
+            op.Inputs = inputs;
+            op.Outputs = new int[] { OperatorOutput(i) };
+            op.ParamStart = LittleEndian.ReadInt32(b, r + 8);
+            op.ParamCount = LittleEndian.ReadInt32(b, r + 12);
+            op.SourceIndex = LittleEndian.ReadInt32(b, r + 16);
+            op.SourceBuiltinCode = LittleEndian.ReadInt32(b, r + 20);
+            op.Params = Prepared[i];
+            op.MultiplierStart = Ops[row + SlotMultipliers];
+            op.ShiftStart = Ops[row + SlotShifts];
+            return op;
         }
 
         static bool IsOptionalInput(int code, int input)
@@ -350,84 +524,73 @@ namespace Mote.Runtime
             return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected);
         }
 
-        MoteFormatException Op(OperatorInfo op, int offset, string message)
+        MoteFormatException Op(int op, int offset, string message)
         {
-            return new MoteFormatException("OPERATORS", offset, "operator " + op.Index + " (" + op.Name + "): " + message);
+            return new MoteFormatException("OPERATORS", offset, "operator " + op + " (" + OpCode.Name(OperatorCode(op)) + "): " + message);
         }
 
         int Word(int paramsAt, int k) { return LittleEndian.ReadInt32(Blob, paramsAt + 4 * k); }
 
-        TensorInfo In(OperatorInfo op, int k) { return op.Inputs[k] < 0 ? null : tensors[op.Inputs[k]]; }
-
-        void Prepare(OperatorInfo op, int p)
+        /// <summary>Validates operator <paramref name="op"/> against its tensors and derives its kernel parameters.</summary>
+        object Prepare(int op, int code, int p)
         {
-            switch (op.Code)
+            switch (code)
             {
                 case OpCode.Conv2D:
                 case OpCode.DepthwiseConv2D:
-                    op.Params = PrepareConv(op, p);
-                    break;
+                    return PrepareConv(op, code, p);
                 case OpCode.FullyConnected:
-                    op.Params = PrepareFullyConnected(op, p);
-                    break;
+                    return PrepareFullyConnected(op, p);
                 case OpCode.Add:
-                    op.Params = PrepareAdd(op, p);
-                    break;
+                    return PrepareAdd(op, p);
                 case OpCode.AveragePool2D:
                 case OpCode.MaxPool2D:
-                    op.Params = PreparePool(op, p);
-                    break;
+                    return PreparePool(op, p);
                 case OpCode.Softmax:
-                    op.Params = PrepareSoftmax(op, p);
-                    break;
+                    return PrepareSoftmax(op, p);
                 case OpCode.Reshape:
                 case OpCode.Squeeze:
-                    if (In(op, 0).Bytes != tensors[op.Outputs[0]].Bytes)
-                        throw Op(op, -1, "input has " + In(op, 0).Bytes + " bytes but output has " + tensors[op.Outputs[0]].Bytes);
-                    break;
+                    {
+                        int input = OperatorInput(op, 0), output = OperatorOutput(op);
+                        if (TensorBytes(input) != TensorBytes(output))
+                            throw Op(op, -1, "input has " + TensorBytes(input) + " bytes but output has " + TensorBytes(output));
+                        return null; // a byte copy: the operator table's output byte count is all it needs
+                    }
                 case OpCode.Mul:
-                    op.Params = PrepareMul(op, p);
-                    break;
+                    return PrepareMul(op, p);
                 case OpCode.Logistic:
                 case OpCode.Tanh:
-                    op.Params = PrepareFixedPointActivation(op, p);
-                    break;
+                    return PrepareFixedPointActivation(op, p);
                 case OpCode.LeakyRelu:
-                    op.Params = PrepareLeakyRelu(op, p);
-                    break;
+                    return PrepareLeakyRelu(op, p);
                 case OpCode.Relu:
-                    op.Params = PrepareRelu(op, p);
-                    break;
+                    return PrepareRelu(op, p);
                 case OpCode.Relu6:
-                    op.Params = PrepareRelu6(op, p);
-                    break;
+                    return PrepareRelu6(op, p);
                 case OpCode.Pad:
-                    op.Params = PreparePad(op, p);
-                    break;
+                    return PreparePad(op, p);
                 case OpCode.Concatenation:
-                    op.Params = PrepareConcatenation(op, p);
-                    break;
+                    return PrepareConcatenation(op, p);
                 case OpCode.Quantize:
-                    op.Params = PrepareQuantize(op, p);
-                    break;
+                    return PrepareQuantize(op, p);
                 case OpCode.HardSwish:
-                    op.Params = PrepareHardSwish(op, p);
-                    break;
+                    return PrepareHardSwish(op, p);
                 case OpCode.Mean:
-                    op.Params = PrepareMean(op, p);
-                    break;
+                    return PrepareMean(op, p);
+                default:
+                    return null; // unreachable: ReadOperators rejected unknown codes
             }
         }
 
-        void RequireType(OperatorInfo op, TensorInfo t, int dtype, int rank, string role)
+        void RequireType(int op, int t, int dtype, int rank, string role)
         {
-            if (t.DataType != dtype)
-                throw Op(op, -1, role + " tensor " + t.Index + " is " + DataType.Name(t.DataType) + ", expected " + DataType.Name(dtype));
-            if (rank >= 0 && t.Shape.Length != rank)
-                throw Op(op, -1, role + " tensor " + t.Index + " has rank " + t.Shape.Length + ", expected " + rank);
+            if (TensorType(t) != dtype)
+                throw Op(op, -1, role + " tensor " + t + " is " + DataType.Name(TensorType(t)) + ", expected " + DataType.Name(dtype));
+            if (rank >= 0 && TensorRank(t) != rank)
+                throw Op(op, -1, role + " tensor " + t + " has rank " + TensorRank(t) + ", expected " + rank);
         }
 
-        void RequireActivationRange(OperatorInfo op, int min, int max, int at)
+        void RequireActivationRange(int op, int min, int max, int at)
         {
             if (min < -128 || max > 127 || min > max)
                 throw Op(op, at, "activation range [" + min + ", " + max + "] is not inside [-128, 127]");
@@ -439,7 +602,7 @@ namespace Mote.Runtime
         /// Checks an op's input offset (minus an int8 zero point, [-127, 128]) and output offset
         /// (an int8 zero point, [-128, 127]).
         /// </summary>
-        void RequireOffsets(OperatorInfo op, int inputOffset, int outputOffset, int at)
+        void RequireOffsets(int op, int inputOffset, int outputOffset, int at)
         {
             if (!InRange(inputOffset, -127, 128) || !InRange(outputOffset, -128, 127))
                 throw Op(op, at, "zero point offsets out of int8 range");
@@ -449,7 +612,7 @@ namespace Mote.Runtime
         /// Checks an output extent against TFLM's padding rule: SAME gives ceil(in/stride), VALID
         /// gives (in - effective + stride)/stride, and the leading pad is max(total, 0)/2.
         /// </summary>
-        void RequireSpatial(OperatorInfo op, string axis, int input, int filter, int stride, int dilation, int pad, int output, int at)
+        void RequireSpatial(int op, string axis, int input, int filter, int stride, int dilation, int pad, int output, int at)
         {
             if (!InRange(stride, 1, 65535) || !InRange(dilation, 1, 65535) || !InRange(filter, 1, 65535))
                 throw Op(op, at, axis + ": stride " + stride + ", dilation " + dilation + " or filter " + filter + " is outside 1..65535");
@@ -464,10 +627,10 @@ namespace Mote.Runtime
                 throw Op(op, at, axis + ": leading pad " + pad + " differs from the " + expectPad + " TFLite computes");
         }
 
-        int RequireTable(OperatorInfo op, int offset, int entries, bool shifts, int at)
+        int RequireTable(int op, int offset, int entries, bool shifts, int at)
         {
-            int cs = sectionStart[BlobFormat.SectionConstants];
-            int ce = cs + sectionLength[BlobFormat.SectionConstants];
+            int cs = constantsAt;
+            int ce = cs + constantsLength;
             if (offset < cs || offset % 4 != 0 || (long)offset + 4L * entries > ce)
                 throw Op(op, at, (shifts ? "shift" : "multiplier") + " table at " + offset + " (" + entries + " entries) lies outside CONSTANTS");
             for (int c = 0; c < entries; c++)
@@ -479,32 +642,32 @@ namespace Mote.Runtime
             return offset;
         }
 
-        void RequireBias(OperatorInfo op, TensorInfo bias, int channels)
+        void RequireBias(int op, int bias, int channels)
         {
-            if (bias == null) return;
+            if (bias < 0) return;
             RequireType(op, bias, DataType.Int32, -1, "bias");
-            if (bias.ElementCount != channels)
-                throw Op(op, -1, "bias tensor " + bias.Index + " has " + bias.ElementCount + " elements, expected " + channels);
+            if (TensorElements(bias) != channels)
+                throw Op(op, -1, "bias tensor " + bias + " has " + TensorElements(bias) + " elements, expected " + channels);
         }
 
-        ConvParams PrepareConv(OperatorInfo op, int p)
+        ConvParams PrepareConv(int op, int code, int p)
         {
-            bool depthwise = op.Code == OpCode.DepthwiseConv2D;
-            TensorInfo input = In(op, 0), filter = In(op, 1), bias = In(op, 2), output = tensors[op.Outputs[0]];
+            bool depthwise = code == OpCode.DepthwiseConv2D;
+            int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, 4, "input");
             RequireType(op, filter, DataType.Int8, 4, "filter");
             RequireType(op, output, DataType.Int8, 4, "output");
-            if (!filter.IsConstant) throw Op(op, -1, "filter tensor " + filter.Index + " is not constant");
+            if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
             ConvParams c = new ConvParams();
-            c.Batches = input.Shape[0];
-            c.InputHeight = input.Shape[1];
-            c.InputWidth = input.Shape[2];
-            c.InputChannels = input.Shape[3];
-            c.FilterHeight = filter.Shape[1];
-            c.FilterWidth = filter.Shape[2];
-            c.OutputHeight = output.Shape[1];
-            c.OutputWidth = output.Shape[2];
-            c.OutputChannels = output.Shape[3];
+            c.Batches = TensorDim(input, 0);
+            c.InputHeight = TensorDim(input, 1);
+            c.InputWidth = TensorDim(input, 2);
+            c.InputChannels = TensorDim(input, 3);
+            c.FilterHeight = TensorDim(filter, 1);
+            c.FilterWidth = TensorDim(filter, 2);
+            c.OutputHeight = TensorDim(output, 1);
+            c.OutputWidth = TensorDim(output, 2);
+            c.OutputChannels = TensorDim(output, 3);
             c.StrideHeight = Word(p, 0);
             c.StrideWidth = Word(p, 1);
             c.DilationHeight = Word(p, 2);
@@ -516,45 +679,51 @@ namespace Mote.Runtime
             c.ActivationMin = Word(p, 8);
             c.ActivationMax = Word(p, 9);
             c.DepthMultiplier = Word(p, 10);
-            if (output.Shape[0] != c.Batches) throw Op(op, -1, "output batch " + output.Shape[0] + " differs from input batch " + c.Batches);
+            if (TensorDim(output, 0) != c.Batches) throw Op(op, -1, "output batch " + TensorDim(output, 0) + " differs from input batch " + c.Batches);
             if (depthwise)
             {
-                if (filter.Shape[0] != 1) throw Op(op, -1, "depthwise filter must be [1,KH,KW,C], got " + filter.ShapeText());
-                if (c.DepthMultiplier < 1 || (long)c.InputChannels * c.DepthMultiplier != c.OutputChannels || filter.Shape[3] != c.OutputChannels)
+                if (TensorDim(filter, 0) != 1) throw Op(op, -1, "depthwise filter must be [1,KH,KW,C], got " + ShapeText(filter));
+                if (c.DepthMultiplier < 1 || (long)c.InputChannels * c.DepthMultiplier != c.OutputChannels || TensorDim(filter, 3) != c.OutputChannels)
                     throw Op(op, p + 40, "channels do not match: input " + c.InputChannels + " x multiplier " + c.DepthMultiplier
-                        + ", filter " + filter.Shape[3] + ", output " + c.OutputChannels);
+                        + ", filter " + TensorDim(filter, 3) + ", output " + c.OutputChannels);
             }
             else
             {
                 if (c.DepthMultiplier != 1) throw Op(op, p + 40, "depth multiplier word must be 1 for CONV_2D");
-                if (filter.Shape[3] != c.InputChannels || filter.Shape[0] != c.OutputChannels)
-                    throw Op(op, -1, "filter " + filter.ShapeText() + " does not match input channels " + c.InputChannels + " and output channels " + c.OutputChannels);
+                if (TensorDim(filter, 3) != c.InputChannels || TensorDim(filter, 0) != c.OutputChannels)
+                    throw Op(op, -1, "filter " + ShapeText(filter) + " does not match input channels " + c.InputChannels + " and output channels " + c.OutputChannels);
             }
             RequireSpatial(op, "height", c.InputHeight, c.FilterHeight, c.StrideHeight, c.DilationHeight, c.PadTop, c.OutputHeight, p);
             RequireSpatial(op, "width", c.InputWidth, c.FilterWidth, c.StrideWidth, c.DilationWidth, c.PadLeft, c.OutputWidth, p + 4);
             RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 24);
             RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 32);
             RequireBias(op, bias, c.OutputChannels);
-            op.MultiplierStart = RequireTable(op, Word(p, 11), c.OutputChannels, false, p + 44);
-            op.ShiftStart = RequireTable(op, Word(p, 12), c.OutputChannels, true, p + 48);
+            SetTables(op, RequireTable(op, Word(p, 11), c.OutputChannels, false, p + 44), RequireTable(op, Word(p, 12), c.OutputChannels, true, p + 48));
             return c;
         }
 
-        FullyConnectedParams PrepareFullyConnected(OperatorInfo op, int p)
+        void SetTables(int op, int multipliers, int shifts)
         {
-            TensorInfo input = In(op, 0), filter = In(op, 1), bias = In(op, 2), output = tensors[op.Outputs[0]];
+            Ops[op * OpStride + SlotMultipliers] = multipliers;
+            Ops[op * OpStride + SlotShifts] = shifts;
+        }
+
+        FullyConnectedParams PrepareFullyConnected(int op, int p)
+        {
+            int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
             RequireType(op, filter, DataType.Int8, 2, "filter");
             RequireType(op, output, DataType.Int8, -1, "output");
-            if (!filter.IsConstant) throw Op(op, -1, "filter tensor " + filter.Index + " is not constant");
+            if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
             FullyConnectedParams f = new FullyConnectedParams();
-            f.OutputDepth = filter.Shape[0];
-            f.AccumDepth = filter.Shape[1];
-            if (input.ElementCount % f.AccumDepth != 0)
-                throw Op(op, -1, "input has " + input.ElementCount + " elements, not a multiple of the filter depth " + f.AccumDepth);
-            f.Batches = input.ElementCount / f.AccumDepth;
-            if ((long)f.Batches * f.OutputDepth != output.ElementCount)
-                throw Op(op, -1, "output has " + output.ElementCount + " elements, expected " + f.Batches + " x " + f.OutputDepth);
+            f.OutputDepth = TensorDim(filter, 0);
+            f.AccumDepth = TensorDim(filter, 1);
+            int inputElements = TensorElements(input);
+            if (inputElements % f.AccumDepth != 0)
+                throw Op(op, -1, "input has " + inputElements + " elements, not a multiple of the filter depth " + f.AccumDepth);
+            f.Batches = inputElements / f.AccumDepth;
+            if ((long)f.Batches * f.OutputDepth != TensorElements(output))
+                throw Op(op, -1, "output has " + TensorElements(output) + " elements, expected " + f.Batches + " x " + f.OutputDepth);
             f.InputOffset = Word(p, 0);
             f.FilterOffset = Word(p, 1);
             f.OutputOffset = Word(p, 2);
@@ -564,14 +733,13 @@ namespace Mote.Runtime
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireActivationRange(op, f.ActivationMin, f.ActivationMax, p + 12);
             RequireBias(op, bias, f.OutputDepth);
-            op.MultiplierStart = RequireTable(op, Word(p, 5), f.OutputDepth, false, p + 20);
-            op.ShiftStart = RequireTable(op, Word(p, 6), f.OutputDepth, true, p + 24);
+            SetTables(op, RequireTable(op, Word(p, 5), f.OutputDepth, false, p + 20), RequireTable(op, Word(p, 6), f.OutputDepth, true, p + 24));
             return f;
         }
 
-        AddParams PrepareAdd(OperatorInfo op, int p)
+        AddParams PrepareAdd(int op, int p)
         {
-            TensorInfo a = In(op, 0), b = In(op, 1), output = tensors[op.Outputs[0]];
+            int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
             RequireBroadcastOperands(op, a, b, output, "ADD");
             AddParams s = new AddParams();
             s.LeftShift = Word(p, 0);
@@ -593,57 +761,60 @@ namespace Mote.Runtime
                 || !InRange(s.Input1Shift, -31, 30) || !InRange(s.Input2Shift, -31, 30) || !InRange(s.OutputShift, -31, 30))
                 throw Op(op, p + 8, "multiplier or shift out of range");
             RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
-            s.Input1Shape = Extend(a.Shape, 4);
-            s.Input2Shape = Extend(b.Shape, 4);
-            s.OutputShape = Extend(output.Shape, 4);
-            s.FlatSize = output.ElementCount;
-            s.Broadcast = RequireBroadcast(op, a, b, output, s.Input1Shape, s.Input2Shape, s.OutputShape, false);
+            s.FlatSize = TensorElements(output);
+            s.Broadcast = RequireBroadcast(op, a, b, output, false);
+            if (s.Broadcast)
+            {
+                s.Input1Shape = Extend(a, 4);
+                s.Input2Shape = Extend(b, 4);
+                s.OutputShape = Extend(output, 4);
+            }
             return s;
         }
 
         /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
-        void RequireBroadcastOperands(OperatorInfo op, TensorInfo a, TensorInfo b, TensorInfo output, string name)
+        void RequireBroadcastOperands(int op, int a, int b, int output, string name)
         {
             RequireType(op, a, DataType.Int8, -1, "input 1");
             RequireType(op, b, DataType.Int8, -1, "input 2");
             RequireType(op, output, DataType.Int8, -1, "output");
-            if (a.Shape.Length > 4 || b.Shape.Length > 4 || output.Shape.Length > 4)
+            if (TensorRank(a) > 4 || TensorRank(b) > 4 || TensorRank(output) > 4)
                 throw Op(op, -1, name + " supports up to 4 dimensions");
         }
 
         /// <summary>
-        /// Checks NumPy broadcasting of the 4-D shapes s1, s2 (of inputs a, b) to so (of output):
+        /// Checks NumPy broadcasting of inputs a and b (shapes extended to 4-D) to the output's:
         /// each input dimension equals the output's or is 1; with <paramref name="exactOutput"/>
         /// (MUL) the output must also be exactly the broadcast shape, so an output dimension is
         /// one of the inputs'. Returns whether any input dimension differs from the output's.
         /// </summary>
-        bool RequireBroadcast(OperatorInfo op, TensorInfo a, TensorInfo b, TensorInfo output, int[] s1, int[] s2, int[] so, bool exactOutput)
+        bool RequireBroadcast(int op, int a, int b, int output, bool exactOutput)
         {
             bool broadcast = false;
             for (int d = 0; d < 4; d++)
             {
-                int d1 = s1[d], d2 = s2[d], o = so[d];
+                int d1 = ExtendedDim(a, 4, d), d2 = ExtendedDim(b, 4, d), o = ExtendedDim(output, 4, d);
                 if ((d1 != o && d1 != 1) || (d2 != o && d2 != 1) || (exactOutput && d1 != o && d2 != o))
-                    throw Op(op, -1, "shapes " + a.ShapeText() + " and " + b.ShapeText() + " do not broadcast to " + output.ShapeText());
+                    throw Op(op, -1, "shapes " + ShapeText(a) + " and " + ShapeText(b) + " do not broadcast to " + ShapeText(output));
                 if (d1 != o || d2 != o) broadcast = true;
             }
             return broadcast;
         }
 
-        PoolParams PreparePool(OperatorInfo op, int p)
+        PoolParams PreparePool(int op, int p)
         {
-            TensorInfo input = In(op, 0), output = tensors[op.Outputs[0]];
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, 4, "input");
             RequireType(op, output, DataType.Int8, 4, "output");
             PoolParams s = new PoolParams();
-            s.Batches = input.Shape[0];
-            s.InputHeight = input.Shape[1];
-            s.InputWidth = input.Shape[2];
-            s.Channels = input.Shape[3];
-            s.OutputHeight = output.Shape[1];
-            s.OutputWidth = output.Shape[2];
-            if (output.Shape[0] != s.Batches || output.Shape[3] != s.Channels)
-                throw Op(op, -1, "output " + output.ShapeText() + " does not keep the batch and channels of input " + input.ShapeText());
+            s.Batches = TensorDim(input, 0);
+            s.InputHeight = TensorDim(input, 1);
+            s.InputWidth = TensorDim(input, 2);
+            s.Channels = TensorDim(input, 3);
+            s.OutputHeight = TensorDim(output, 1);
+            s.OutputWidth = TensorDim(output, 2);
+            if (TensorDim(output, 0) != s.Batches || TensorDim(output, 3) != s.Channels)
+                throw Op(op, -1, "output " + ShapeText(output) + " does not keep the batch and channels of input " + ShapeText(input));
             s.FilterHeight = Word(p, 0);
             s.FilterWidth = Word(p, 1);
             s.StrideHeight = Word(p, 2);
@@ -658,16 +829,16 @@ namespace Mote.Runtime
             return s;
         }
 
-        SoftmaxParams PrepareSoftmax(OperatorInfo op, int p)
+        SoftmaxParams PrepareSoftmax(int op, int p)
         {
-            TensorInfo input = In(op, 0), output = tensors[op.Outputs[0]];
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
             RequireType(op, output, DataType.Int8, -1, "output");
-            if (input.Shape.Length < 1 || input.ElementCount != output.ElementCount)
-                throw Op(op, -1, "input " + input.ShapeText() + " and output " + output.ShapeText() + " differ");
+            if (TensorRank(input) < 1 || TensorElements(input) != TensorElements(output))
+                throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " differ");
             SoftmaxParams s = new SoftmaxParams();
-            s.Depth = input.Shape[input.Shape.Length - 1];
-            s.Rows = input.ElementCount / s.Depth;
+            s.Depth = TensorDim(input, TensorRank(input) - 1);
+            s.Rows = TensorElements(input) / s.Depth;
             s.InputMultiplier = Word(p, 0);
             s.InputLeftShift = Word(p, 1);
             s.DiffMin = Word(p, 2);
@@ -679,25 +850,26 @@ namespace Mote.Runtime
         // ---------------------------------------------------------------- format 1.1 operators
 
         /// <summary>Checks a requantization multiplier (non-negative) and TFLM-convention shift ([-31, 30]).</summary>
-        void RequireMultiplier(OperatorInfo op, int multiplier, int shift, int at, string what)
+        void RequireMultiplier(int op, int multiplier, int shift, int at, string what)
         {
             if (multiplier < 0 || !InRange(shift, -31, 30))
                 throw Op(op, at, what + " multiplier " + multiplier + " or shift " + shift + " is out of range");
         }
 
         /// <summary>Input and output of an element-wise op: int8, equal element counts; returns the count.</summary>
-        int RequireElementwise(OperatorInfo op, TensorInfo input, TensorInfo output)
+        int RequireElementwise(int op)
         {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
             RequireType(op, output, DataType.Int8, -1, "output");
-            if (input.ElementCount != output.ElementCount)
-                throw Op(op, -1, "input " + input.ShapeText() + " and output " + output.ShapeText() + " have different element counts");
-            return input.ElementCount;
+            if (TensorElements(input) != TensorElements(output))
+                throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
+            return TensorElements(input);
         }
 
-        MulParams PrepareMul(OperatorInfo op, int p)
+        MulParams PrepareMul(int op, int p)
         {
-            TensorInfo a = In(op, 0), b = In(op, 1), output = tensors[op.Outputs[0]];
+            int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
             RequireBroadcastOperands(op, a, b, output, "MUL");
             MulParams s = new MulParams();
             s.Input1Offset = Word(p, 0);
@@ -711,18 +883,21 @@ namespace Mote.Runtime
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
             RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
-            s.Input1Shape = Extend(a.Shape, 4);
-            s.Input2Shape = Extend(b.Shape, 4);
-            s.OutputShape = Extend(output.Shape, 4);
-            s.FlatSize = output.ElementCount;
-            s.Broadcast = RequireBroadcast(op, a, b, output, s.Input1Shape, s.Input2Shape, s.OutputShape, true);
+            s.FlatSize = TensorElements(output);
+            s.Broadcast = RequireBroadcast(op, a, b, output, true);
+            if (s.Broadcast)
+            {
+                s.Input1Shape = Extend(a, 4);
+                s.Input2Shape = Extend(b, 4);
+                s.OutputShape = Extend(output, 4);
+            }
             return s;
         }
 
-        FixedPointActivationParams PrepareFixedPointActivation(OperatorInfo op, int p)
+        FixedPointActivationParams PrepareFixedPointActivation(int op, int p)
         {
             FixedPointActivationParams s = new FixedPointActivationParams();
-            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Size = RequireElementwise(op);
             s.InputOffset = Word(p, 0);
             s.InputRangeRadius = Word(p, 1);
             s.InputMultiplier = Word(p, 2);
@@ -736,10 +911,10 @@ namespace Mote.Runtime
             return s;
         }
 
-        LeakyReluParams PrepareLeakyRelu(OperatorInfo op, int p)
+        LeakyReluParams PrepareLeakyRelu(int op, int p)
         {
             LeakyReluParams s = new LeakyReluParams();
-            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Size = RequireElementwise(op);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.IdentityMultiplier = Word(p, 2);
@@ -754,10 +929,10 @@ namespace Mote.Runtime
             return s;
         }
 
-        ReluParams PrepareRelu(OperatorInfo op, int p)
+        ReluParams PrepareRelu(int op, int p)
         {
             ReluParams s = new ReluParams();
-            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Size = RequireElementwise(op);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
@@ -770,20 +945,20 @@ namespace Mote.Runtime
             return s;
         }
 
-        Relu6Params PrepareRelu6(OperatorInfo op, int p)
+        Relu6Params PrepareRelu6(int op, int p)
         {
             Relu6Params s = new Relu6Params();
-            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Size = RequireElementwise(op);
             s.Lower = Word(p, 0);
             s.Upper = Word(p, 1);
             RequireActivationRange(op, s.Lower, s.Upper, p);
             return s;
         }
 
-        RequantizeParams PrepareQuantize(OperatorInfo op, int p)
+        RequantizeParams PrepareQuantize(int op, int p)
         {
             RequantizeParams s = new RequantizeParams();
-            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Size = RequireElementwise(op);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
@@ -795,70 +970,78 @@ namespace Mote.Runtime
 
         const int PadRank = 5;
 
-        PadParams PreparePad(OperatorInfo op, int p)
+        PadParams PreparePad(int op, int p)
         {
-            TensorInfo input = In(op, 0), output = tensors[op.Outputs[0]];
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, input.Shape.Length, "output");
-            if (input.Shape.Length > PadRank)
-                throw Op(op, -1, "PAD supports up to 5 dimensions, input has " + input.Shape.Length);
-            PadParams s = new PadParams();
-            s.PadValue = Word(p, 0);
-            if (!InRange(s.PadValue, -128, 127))
-                throw Op(op, p, "pad value " + s.PadValue + " out of int8 range");
-            s.InputShape = Extend(input.Shape, PadRank);
-            s.OutputShape = Extend(output.Shape, PadRank);
-            s.LeftPadding = new int[PadRank];
-            s.RightPadding = new int[PadRank];
+            RequireType(op, output, DataType.Int8, TensorRank(input), "output");
+            if (TensorRank(input) > PadRank)
+                throw Op(op, -1, "PAD supports up to 5 dimensions, input has " + TensorRank(input));
+            int padValue = Word(p, 0);
+            if (!InRange(padValue, -128, 127))
+                throw Op(op, p, "pad value " + padValue + " out of int8 range");
             for (int d = 0; d < PadRank; d++)
             {
                 int left = Word(p, 1 + d), right = Word(p, 1 + PadRank + d);
                 if (left < 0 || right < 0)
                     throw Op(op, p + 4 + 4 * d, "dimension " + d + " (of 5): paddings " + left + ", " + right + " must not be negative");
-                if ((long)s.InputShape[d] + left + right != s.OutputShape[d])
-                    throw Op(op, p + 4 + 4 * d, "dimension " + d + " (of 5): input " + s.InputShape[d] + " + paddings " + left + ", " + right
-                        + " does not equal output " + s.OutputShape[d]);
-                s.LeftPadding[d] = left;
-                s.RightPadding[d] = right;
+                int inExtent = ExtendedDim(input, PadRank, d), outExtent = ExtendedDim(output, PadRank, d);
+                if ((long)inExtent + left + right != outExtent)
+                    throw Op(op, p + 4 + 4 * d, "dimension " + d + " (of 5): input " + inExtent + " + paddings " + left + ", " + right
+                        + " does not equal output " + outExtent);
             }
-            return s;
-        }
-
-        ConcatenationParams PrepareConcatenation(OperatorInfo op, int p)
-        {
-            TensorInfo output = tensors[op.Outputs[0]];
-            int rank = output.Shape.Length;
-            ConcatenationParams s = new ConcatenationParams();
-            s.Axis = Word(p, 0);
-            s.InputCount = op.Inputs.Length;
-            if (rank < 1 || !InRange(s.Axis, 0, rank - 1))
-                throw Op(op, p, "axis " + s.Axis + " is outside 0.." + (rank - 1) + " for output " + output.ShapeText());
-            int esize = DataType.Size(output.DataType);
-            long outer = 1, inner = 1;
-            for (int d = 0; d < s.Axis; d++) outer *= output.Shape[d];
-            for (int d = s.Axis + 1; d < rank; d++) inner *= output.Shape[d];
-            s.OuterSize = (int)outer;
-            s.CopyBytes = new int[s.InputCount];
-            long axisTotal = 0;
-            for (int i = 0; i < s.InputCount; i++)
+            PadParams s = new PadParams();
+            s.PadValue = padValue;
+            s.InputShape = Extend(input, PadRank);
+            s.OutputShape = Extend(output, PadRank);
+            s.LeftPadding = new int[PadRank];
+            s.RightPadding = new int[PadRank];
+            for (int d = 0; d < PadRank; d++)
             {
-                TensorInfo t = In(op, i);
-                RequireType(op, t, output.DataType, rank, "input " + i);
-                for (int d = 0; d < rank; d++)
-                    if (d != s.Axis && t.Shape[d] != output.Shape[d])
-                        throw Op(op, -1, "input " + i + " " + t.ShapeText() + " differs from output " + output.ShapeText() + " in dimension " + d);
-                axisTotal += t.Shape[s.Axis];
-                s.CopyBytes[i] = (int)(t.Shape[s.Axis] * inner * esize);
+                s.LeftPadding[d] = Word(p, 1 + d);
+                s.RightPadding[d] = Word(p, 1 + PadRank + d);
             }
-            if (axisTotal != output.Shape[s.Axis])
-                throw Op(op, -1, "inputs add up to " + axisTotal + " along axis " + s.Axis + ", output has " + output.Shape[s.Axis]);
             return s;
         }
 
-        HardSwishParams PrepareHardSwish(OperatorInfo op, int p)
+        ConcatenationParams PrepareConcatenation(int op, int p)
+        {
+            int output = OperatorOutput(op);
+            int rank = TensorRank(output);
+            int axis = Word(p, 0);
+            int count = OperatorInputCount(op);
+            if (rank < 1 || !InRange(axis, 0, rank - 1))
+                throw Op(op, p, "axis " + axis + " is outside 0.." + (rank - 1) + " for output " + ShapeText(output));
+            int esize = DataType.Size(TensorType(output));
+            long outer = 1, inner = 1;
+            for (int d = 0; d < axis; d++) outer *= TensorDim(output, d);
+            for (int d = axis + 1; d < rank; d++) inner *= TensorDim(output, d);
+            long axisTotal = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int t = OperatorInput(op, i);
+                RequireType(op, t, TensorType(output), rank, "input " + i);
+                for (int d = 0; d < rank; d++)
+                    if (d != axis && TensorDim(t, d) != TensorDim(output, d))
+                        throw Op(op, -1, "input " + i + " " + ShapeText(t) + " differs from output " + ShapeText(output) + " in dimension " + d);
+                axisTotal += TensorDim(t, axis);
+            }
+            if (axisTotal != TensorDim(output, axis))
+                throw Op(op, -1, "inputs add up to " + axisTotal + " along axis " + axis + ", output has " + TensorDim(output, axis));
+            ConcatenationParams s = new ConcatenationParams();
+            s.Axis = axis;
+            s.InputCount = count;
+            s.OuterSize = (int)outer;
+            s.CopyBytes = new int[count];
+            for (int i = 0; i < count; i++)
+                s.CopyBytes[i] = (int)(TensorDim(OperatorInput(op, i), axis) * inner * esize);
+            return s;
+        }
+
+        HardSwishParams PrepareHardSwish(int op, int p)
         {
             HardSwishParams s = new HardSwishParams();
-            s.Size = RequireElementwise(op, In(op, 0), tensors[op.Outputs[0]]);
+            s.Size = RequireElementwise(op);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
@@ -873,9 +1056,9 @@ namespace Mote.Runtime
             return s;
         }
 
-        MeanParams PrepareMean(OperatorInfo op, int p)
+        MeanParams PrepareMean(int op, int p)
         {
-            TensorInfo input = In(op, 0), output = tensors[op.Outputs[0]];
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
             RequireType(op, output, DataType.Int8, -1, "output");
             MeanParams s = new MeanParams();
@@ -886,7 +1069,7 @@ namespace Mote.Runtime
             int mask = Word(p, 4);
             RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
-            int rank = input.Shape.Length;
+            int rank = TensorRank(input), outRank = TensorRank(output);
             if (mask < 0 || (rank < 31 && (mask >> rank) != 0))
                 throw Op(op, p + 16, "axis mask 0x" + mask.ToString("X") + " names dimensions beyond the input's rank " + rank);
             int kept = 0;
@@ -896,13 +1079,13 @@ namespace Mote.Runtime
             s.ReducedExtents = new int[rank - kept];
             s.ReducedStrides = new int[rank - kept];
             // keep_dims true gives the input shape with reduced dimensions set to 1, false removes them.
-            bool keepDims = output.Shape.Length == rank && rank != kept;
-            bool shapeOk = output.Shape.Length == (keepDims ? rank : kept);
-            int stride = 1, ki = kept, ri = rank - kept, oi = output.Shape.Length;
+            bool keepDims = outRank == rank && rank != kept;
+            bool shapeOk = outRank == (keepDims ? rank : kept);
+            int stride = 1, ki = kept, ri = rank - kept, oi = outRank;
             long outputCount = 1, reducedCount = 1;
             for (int d = rank - 1; d >= 0; d--)
             {
-                int extent = input.Shape[d];
+                int extent = TensorDim(input, d);
                 if ((mask & (1 << d)) == 0)
                 {
                     ki--;
@@ -910,7 +1093,7 @@ namespace Mote.Runtime
                     s.KeptStrides[ki] = stride;
                     outputCount *= extent;
                     oi--;
-                    if (shapeOk && output.Shape[oi] != extent) shapeOk = false;
+                    if (shapeOk && TensorDim(output, oi) != extent) shapeOk = false;
                 }
                 else
                 {
@@ -921,24 +1104,23 @@ namespace Mote.Runtime
                     if (keepDims)
                     {
                         oi--;
-                        if (output.Shape[oi] != 1) shapeOk = false;
+                        if (TensorDim(output, oi) != 1) shapeOk = false;
                     }
                 }
                 stride *= extent;
             }
-            if (!shapeOk || outputCount != output.ElementCount)
-                throw Op(op, -1, "output " + output.ShapeText() + " is not input " + input.ShapeText() + " reduced over axis mask 0x" + mask.ToString("X"));
+            if (!shapeOk || outputCount != TensorElements(output))
+                throw Op(op, -1, "output " + ShapeText(output) + " is not input " + ShapeText(input) + " reduced over axis mask 0x" + mask.ToString("X"));
             s.OutputCount = (int)outputCount;
             s.ReducedCount = (int)reducedCount;
             return s;
         }
 
-        /// <summary><paramref name="shape"/> with leading 1s added up to <paramref name="rank"/> dimensions.</summary>
-        static int[] Extend(int[] shape, int rank)
+        /// <summary>Tensor t's shape with leading 1s added up to <paramref name="rank"/> dimensions (a new array).</summary>
+        int[] Extend(int t, int rank)
         {
             int[] r = new int[rank];
-            for (int i = 0; i < rank; i++) r[i] = 1;
-            for (int i = 0; i < shape.Length; i++) r[rank - shape.Length + i] = shape[i];
+            for (int d = 0; d < rank; d++) r[d] = ExtendedDim(t, rank, d);
             return r;
         }
     }

@@ -1,6 +1,10 @@
 namespace Mote.Runtime
 {
-    /// <summary>One tensor of a loaded model: type, shape, where its bytes live, quantization.</summary>
+    /// <summary>
+    /// One tensor of a loaded model: type, shape, where its bytes live, quantization. A snapshot of
+    /// the blob's tensor record for tools and messages, built by <see cref="Model.GetTensor"/> on
+    /// first request; the interpreter never needs it.
+    /// </summary>
     public sealed class TensorInfo
     {
         public int Index { get; internal set; }
@@ -61,7 +65,7 @@ namespace Mote.Runtime
         }
     }
 
-    /// <summary>One operator of a loaded model, as recorded in the blob.</summary>
+    /// <summary>One operator of a loaded model, as recorded in the blob; built by <see cref="Model.GetOperator"/> on first request.</summary>
     public sealed class OperatorInfo
     {
         public int Index { get; internal set; }

@@ -29,6 +29,20 @@ namespace Mote.Runtime.Format
         public const int SectionTensors = 1, SectionOperators = 2, SectionIndices = 3, SectionParams = 4,
             SectionIo = 5, SectionStrings = 6, SectionConstants = 7, SectionScales = 8;
 
+        /// <summary>
+        /// Header weights layout 0, "plain" (a profile's weight_layout): constants exactly as
+        /// docs/blob-format.md §6 describes them (filters row-major), read by the reference kernels.
+        /// The only layout this runtime serves; other values are reserved for target-specific
+        /// kernels (SIMD, DSP) and rejected by <see cref="Model.Load"/>.
+        /// </summary>
+        public const int WeightsLayoutPlain = 0;
+
+        /// <summary>A weights layout for messages: "plain" for 0.</summary>
+        public static string WeightsLayoutName(int layout)
+        {
+            return layout == WeightsLayoutPlain ? "plain" : "not a layout this runtime knows";
+        }
+
         // Tensor storage kinds.
         public const int StorageArena = 0, StorageConstant = 1;
 
@@ -176,35 +190,34 @@ namespace Mote.Runtime.Format
         }
     }
 
-    /// <summary>CRC-32 (IEEE 802.3 / zlib): reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF.</summary>
+    /// <summary>
+    /// CRC-32 (IEEE 802.3 / zlib): reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF.
+    /// Table-free, so it needs no RAM (the usual 256-entry table costs 1 KB, more than the whole
+    /// runtime state of a small model): the CRC is linear over GF(2), so the table entry for a byte
+    /// x is the XOR of the entries for its set bits, Bit0..Bit7 below. Those eight XORs do not
+    /// depend on each other, which keeps this within a few times the table's speed.
+    /// </summary>
     public static class Crc32
     {
-        static uint[] table;
-
-        static uint[] Table()
-        {
-            if (table == null)
-            {
-                uint[] t = new uint[256];
-                for (uint n = 0; n < 256; n++)
-                {
-                    uint c = n;
-                    for (int k = 0; k < 8; k++)
-                        c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-                    t[n] = c;
-                }
-                table = t;
-            }
-            return table;
-        }
+        // Table entries for the single-bit bytes 1, 2, 4, ..., 128 (each = that byte shifted
+        // eight times through the reflected polynomial).
+        const uint Bit0 = 0x77073096u, Bit1 = 0xEE0E612Cu, Bit2 = 0x076DC419u, Bit3 = 0x0EDB8832u,
+            Bit4 = 0x1DB71064u, Bit5 = 0x3B6E20C8u, Bit6 = 0x76DC4190u, Bit7 = 0xEDB88320u;
 
         public static uint Compute(byte[] data, int start, int length)
         {
-            uint[] t = Table();
             uint crc = 0xFFFFFFFFu;
             int end = start + length;
             for (int i = start; i < end; i++)
-                crc = t[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+            {
+                uint x = (crc ^ data[i]) & 0xFF;
+                // 0u - bit is all ones when the bit is set, zero otherwise.
+                crc = (crc >> 8)
+                    ^ (Bit0 & (0u - (x & 1))) ^ (Bit1 & (0u - ((x >> 1) & 1)))
+                    ^ (Bit2 & (0u - ((x >> 2) & 1))) ^ (Bit3 & (0u - ((x >> 3) & 1)))
+                    ^ (Bit4 & (0u - ((x >> 4) & 1))) ^ (Bit5 & (0u - ((x >> 5) & 1)))
+                    ^ (Bit6 & (0u - ((x >> 6) & 1))) ^ (Bit7 & (0u - (x >> 7)));
+            }
             return crc ^ 0xFFFFFFFFu;
         }
     }

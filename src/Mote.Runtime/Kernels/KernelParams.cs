@@ -53,7 +53,7 @@ namespace Mote.Runtime.Kernels
         public int FlatSize;
         /// <summary>True when an input's shape differs from the output's; then the 4-D shapes below are used.</summary>
         public bool Broadcast;
-        /// <summary>Shapes extended to 4-D (leading 1s), length 4 each.</summary>
+        /// <summary>Shapes extended to 4-D (leading 1s), length 4 each; null when <see cref="Broadcast"/> is false (unused then).</summary>
         public int[] Input1Shape, Input2Shape, OutputShape;
     }
 
@@ -94,7 +94,7 @@ namespace Mote.Runtime.Kernels
         public int FlatSize;
         /// <summary>True when an input's shape differs from the output's; then the 4-D shapes below are used.</summary>
         public bool Broadcast;
-        /// <summary>Shapes extended to 4-D (leading 1s), length 4 each.</summary>
+        /// <summary>Shapes extended to 4-D (leading 1s), length 4 each; null when <see cref="Broadcast"/> is false (unused then).</summary>
         public int[] Input1Shape, Input2Shape, OutputShape;
     }
 

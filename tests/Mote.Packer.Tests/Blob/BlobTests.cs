@@ -173,7 +173,7 @@ namespace Mote.Packer.Tests.Blob
         public void Interpreter_CallerArenaTooSmall_Throws()
         {
             var m = Model.Load(Blob());
-            Assert.Throws<ArgumentException>(() => new Interpreter(m, new byte[m.ArenaBytes - 16]));
+            Assert.Throws<ArenaTooSmallException>(() => new Interpreter(m, new byte[m.ArenaBytes - 16])); // an ArgumentException
         }
 
         /// <summary>
