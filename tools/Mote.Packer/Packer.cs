@@ -19,6 +19,8 @@ namespace Mote.Packer
         public Model Model { get; init; }
         /// <summary>Bytes that must be live at once at the worst step (no plan can use less arena).</summary>
         public long ArenaLowerBound { get; init; }
+        /// <summary>The arena plan: winning strategy, in-place reuses, scratch, lower bounds.</summary>
+        public ArenaPlan Plan => Graph.Plan;
         public long SourceBytes { get; init; }
     }
 
@@ -59,6 +61,10 @@ namespace Mote.Packer
         public static PackResult Finish(PackGraph graph, long sourceBytes)
         {
             ArenaPlanner.Plan(graph);
+            var scratch = graph.Plan.ScratchBytes;
+            for (int i = 0; i < scratch.Length; i++)
+                if (scratch[i] > 0)
+                    throw new PackException($"{graph.SourceName}: operator {i} needs {scratch[i]} bytes of kernel scratch, which blob format 1.1 cannot record (docs/memory.md)");
             byte[] blob = BlobWriter.Write(graph);
             Model model;
             try
@@ -75,7 +81,7 @@ namespace Mote.Packer
                 Graph = graph,
                 Blob = blob,
                 Model = model,
-                ArenaLowerBound = ArenaPlanner.LowerBound(graph),
+                ArenaLowerBound = graph.Plan.LowerBound,
                 SourceBytes = sourceBytes,
             };
         }

@@ -68,6 +68,8 @@ namespace Mote.Packer.Graph
         public int[] Inputs = Array.Empty<int>();
         public int[] Outputs = Array.Empty<int>();
         public int ArenaBytes;
+        /// <summary>The arena plan (offsets, in-place reuses, scratch, lower bound, winning strategy); set by the planner.</summary>
+        public Mote.Packer.Planning.ArenaPlan Plan;
         /// <summary>Where the graph came from (file name), for messages.</summary>
         public string SourceName = "";
 
