@@ -22,13 +22,19 @@ Usage:
       inference on their held-out test data; prints float vs int8 accuracy (or
       F1), blob size, arena and latency. --json ends with one JSON object per
       sample. Blobs go to <dir> (default out/demo).
-  mote pack <model.tflite> [-o <out.mote>] [--quiet]
+  mote pack <model.tflite> [-o <out.mote>] [--profile <board.json|id>] [--quiet]
       Import a fully-integer int8 TensorFlow Lite model, plan its arena, write a
       checksummed blob, verify it with the runtime's own reader, and print a
       per-layer table (op, shapes, MACs, weight bytes, arena placement).
       Default output: <model>.mote beside the input.
+      --profile checks the model against a board (a hardware-profiles/*.json
+      file, or its id: esp32, raspberry-pi-5, ...): prints flash use (blob vs
+      budget) and RAM use (arena + load-time state + scratch, + the blob where
+      the board holds it in RAM). When it does not fit, exits 1 naming the
+      peak operator, the tensors live there and what would help; no blob is
+      written.
   mote pack <model.onnx> --calibration <samples.npy|dir> [quantization options]
-            [-o <out.mote>] [--report <report.html>] [--quiet]
+            [-o <out.mote>] [--report <report.html>] [--profile <board>] [--quiet]
       Quantize a float ONNX model to int8 (TFLite's int8 contract) and pack it.
       Calibration data: float32 .npy files holding samples of the model input,
       [N, ...input shape] (ONNX layout, NCHW), or a directory of them. A QDQ
@@ -67,6 +73,7 @@ Examples:
   mote pack tools/samples/digits/digits.onnx --calibration tools/samples/digits/calibration.npy -o digits.mote
   mote eval tools/samples/ecg --report ecg.html
   mote pack person_detection.tflite -o person.mote
+  mote pack person_detection.tflite --profile esp32-s3
   mote inspect person.mote --json
   mote run person.mote --input input_0.bin --output out.bin --layers layers/
   mote bench person.mote --iterations 200 --json
@@ -149,7 +156,7 @@ tensor or byte offset), 2 usage error.";
         static readonly HashSet<string> ValueOptions = new()
         {
             "-o", "--output", "--input", "--layers", "--iterations", "--warmup", "--calibration", "--method", "--percentile",
-            "--range", "--report", "--data", "--labels", "--metric", "--positive-class", "--samples", "--auto-samples",
+            "--range", "--report", "--data", "--labels", "--metric", "--positive-class", "--samples", "--auto-samples", "--profile",
         };
         static readonly HashSet<string> FlagOptions = new() { "--json", "--quiet", "--help", "-h", "--bias-correction" };
 

@@ -23,11 +23,14 @@ namespace Mote.Cli
             if (input.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return QuantCommands.PackOnnx(a, o, err, input);
             string output = a.Get("-o", "--output") ?? Path.ChangeExtension(input, ".mote");
             bool quiet = a.Has("--quiet");
+            string profileArg = a.Get("--profile");
             a.RejectUnused();
+            var profile = profileArg == null ? null : FitText.Load(profileArg);
 
             var result = Packer.Packer.PackFile(input);
-            File.WriteAllBytes(output, result.Blob);
             if (!quiet) o.Write(Report.PackTable(result));
+            if (profile != null && !FitText.Check(result, profile, o, err)) return 1;
+            File.WriteAllBytes(output, result.Blob);
             o.WriteLine($"wrote {output}: {result.Blob.Length} bytes (source {result.SourceBytes} bytes), arena {result.Model.ArenaBytes} bytes "
                 + $"(lower bound {result.ArenaLowerBound}), CRC-32 0x{result.Model.Crc:X8}");
             return 0;

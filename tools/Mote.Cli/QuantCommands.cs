@@ -79,14 +79,15 @@ namespace Mote.Cli
             string calibration = a.Get("--calibration");
             string reportPath = a.Get("--report");
             bool quiet = a.Has("--quiet");
+            string profileArg = a.Get("--profile");
             var options = Options(a, err);
             a.RejectUnused();
+            var profile = profileArg == null ? null : FitText.Load(profileArg);
 
             var sw = Stopwatch.StartNew();
             var g = Packer.Packer.ImportOnnx(input);
             var calib = Samples(g, calibration);
             var q = Packer.Packer.PackOnnx(g, calib, options, new FileInfo(input).Length);
-            File.WriteAllBytes(output, q.Pack.Blob);
             EvalReport report = calib.Count > 0 ? Evaluator.Evaluate(q, calib, null, null) : null;
             if (!quiet)
             {
@@ -95,6 +96,8 @@ namespace Mote.Cli
                 o.Write(QuantTable(q, report, calib.Count > 0 ? $"{calib.Count} calibration samples" : null));
             }
             o.WriteLine(Summary(q, calib.Count, sw.Elapsed));
+            if (profile != null && !FitText.Check(q.Pack, profile, o, err)) return 1;
+            File.WriteAllBytes(output, q.Pack.Blob);
             if (reportPath != null)
             {
                 File.WriteAllText(reportPath, HtmlReport.Render(q, report, null, Path.GetFileName(input)));

@@ -1,0 +1,34 @@
+using System;
+using Mote.Runtime;
+
+namespace Mote.Packer.Profiles
+{
+    /// <summary>
+    /// The runtime's load-time state on this host: the bytes <c>Model.Load(blob)</c> plus
+    /// <c>new Interpreter(model, arena)</c> allocate with a caller-owned arena, counted with the GC's
+    /// per-thread allocation counter — the same measurement <c>mote bench</c> reports as state_bytes.
+    /// The blob and the arena are allocated before counting starts, so neither is included.
+    /// </summary>
+    public static class LoadState
+    {
+        /// <summary>State bytes of <paramref name="blob"/> on 64-bit .NET (the host).</summary>
+        /// <remarks>
+        /// One-time statics (the 1 KiB CRC table) are counted only if this is the first blob the process loads;
+        /// the packer has loaded the blob once to verify it, so after packing they are not.
+        /// </remarks>
+        public static long Measure(byte[] blob, int arenaBytes)
+        {
+            if (blob == null) throw new ArgumentNullException(nameof(blob));
+            var arena = new byte[arenaBytes];
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var model = Model.Load(blob);
+            var interpreter = new Interpreter(model, arena);
+            long state = GC.GetAllocatedBytesForCurrentThread() - before;
+            GC.KeepAlive(interpreter);
+            return state;
+        }
+
+        /// <summary>Host state scaled to a profile's runtime (rounded up to whole bytes).</summary>
+        public static long Scale(long hostStateBytes, double factor) => (long)Math.Ceiling(hostStateBytes * factor);
+    }
+}
