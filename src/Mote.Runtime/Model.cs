@@ -470,11 +470,17 @@ namespace Mote.Runtime
                 if (nin < minIn || nin > maxIn || nout != 1)
                     throw Op(i, r + 2, "has " + nin + " inputs and " + nout + " outputs, expected "
                         + (minIn == maxIn ? minIn.ToString() : minIn + ".." + maxIn) + " and 1");
-                if (paramWords != words)
-                    throw Op(i, r + 12, "has " + paramWords + " parameter words, expected " + words);
+                // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED may carry format 1.2's requantization stride word.
+                bool strideWord = OpCode.RequantStrideWord(code) == words && paramWords == words + 1;
+                if (paramWords != words && !strideWord)
+                    throw Op(i, r + 12, "has " + paramWords + " parameter words, expected " + words
+                        + (OpCode.RequantStrideWord(code) >= 0 ? " (or " + (words + 1) + " with format 1.2's requantization stride word)" : ""));
+                if (strideWord && MinorVersion < BlobFormat.RequantStrideSinceMinorVersion)
+                    throw Op(i, r + 12, "has " + paramWords + " parameter words: the requantization stride word needs format 1."
+                        + BlobFormat.RequantStrideSinceMinorVersion + " but the blob declares 1." + MinorVersion + " (a writer bug)");
                 if (firstIndex < 0 || (long)firstIndex + nin + nout > indexCount)
                     throw Op(i, r + 4, "tensor index list lies outside INDICES");
-                if (paramStart < 0 || (long)paramStart + words > paramCount)
+                if (paramStart < 0 || (long)paramStart + paramWords > paramCount)
                     throw Op(i, r + 8, "parameters lie outside PARAMS");
                 for (int k = 0; k < nin + nout; k++)
                 {
@@ -627,12 +633,29 @@ namespace Mote.Runtime
                 throw Op(op, at, axis + ": leading pad " + pad + " differs from the " + expectPad + " TFLite computes");
         }
 
+        /// <summary>
+        /// The channel stride (0 or 1) of operator <paramref name="op"/>'s requantization tables: format 1.2's
+        /// stride word when the operator has it (word <paramref name="strideWord"/>, checked against the
+        /// blob's version in ReadOperators), else 1 (the shorter 1.0 form: per-channel tables).
+        /// </summary>
+        int RequantStride(int op, int p, int strideWord)
+        {
+            if (LittleEndian.ReadInt32(Blob, OperatorRecord(op) + 12) == strideWord) return 1;
+            int stride = Word(p, strideWord);
+            if (stride != 0 && stride != 1)
+                throw Op(op, p + 4 * strideWord, "requantization stride " + stride
+                    + " is neither 0 (one multiplier and shift shared by all channels) nor 1 (one per channel)");
+            return stride;
+        }
+
+        /// <summary>Checks a requantization table of <paramref name="entries"/> int32s (one per channel, or one shared) inside CONSTANTS.</summary>
         int RequireTable(int op, int offset, int entries, bool shifts, int at)
         {
             int cs = constantsAt;
             int ce = cs + constantsLength;
             if (offset < cs || offset % 4 != 0 || (long)offset + 4L * entries > ce)
-                throw Op(op, at, (shifts ? "shift" : "multiplier") + " table at " + offset + " (" + entries + " entries) lies outside CONSTANTS");
+                throw Op(op, at, (shifts ? "shift" : "multiplier") + " table at " + offset + " (" + entries
+                    + (entries == 1 ? " entry" : " entries") + ") lies outside CONSTANTS");
             for (int c = 0; c < entries; c++)
             {
                 int v = LittleEndian.ReadInt32(Blob, offset + 4 * c);
@@ -698,7 +721,9 @@ namespace Mote.Runtime
             RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 24);
             RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 32);
             RequireBias(op, bias, c.OutputChannels);
-            SetTables(op, RequireTable(op, Word(p, 11), c.OutputChannels, false, p + 44), RequireTable(op, Word(p, 12), c.OutputChannels, true, p + 48));
+            c.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(code));
+            int entries = c.RequantStride == 0 ? 1 : c.OutputChannels;
+            SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireTable(op, Word(p, 12), entries, true, p + 48));
             return c;
         }
 
@@ -733,7 +758,9 @@ namespace Mote.Runtime
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireActivationRange(op, f.ActivationMin, f.ActivationMax, p + 12);
             RequireBias(op, bias, f.OutputDepth);
-            SetTables(op, RequireTable(op, Word(p, 5), f.OutputDepth, false, p + 20), RequireTable(op, Word(p, 6), f.OutputDepth, true, p + 24));
+            f.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(OpCode.FullyConnected));
+            int entries = f.RequantStride == 0 ? 1 : f.OutputDepth;
+            SetTables(op, RequireTable(op, Word(p, 5), entries, false, p + 20), RequireTable(op, Word(p, 6), entries, true, p + 24));
             return f;
         }
 

@@ -80,7 +80,10 @@ namespace Mote.Runtime
         public int SourceBuiltinCode { get; internal set; }
         /// <summary>Prepared kernel parameters (ConvParams, AddParams, ...), or null for RESHAPE and SQUEEZE.</summary>
         public object Params { get; internal set; }
-        /// <summary>Absolute blob offsets of the per-channel multiplier and shift tables, or -1.</summary>
+        /// <summary>
+        /// Absolute blob offsets of the multiplier and shift tables, or -1. Their channel stride (one
+        /// entry per channel, or one shared entry) is the prepared parameters' RequantStride.
+        /// </summary>
         public int MultiplierStart { get; internal set; }
         public int ShiftStart { get; internal set; }
         public string Name { get { return Format.OpCode.Name(Code); } }

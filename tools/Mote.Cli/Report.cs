@@ -31,7 +31,7 @@ namespace Mote.Cli
                 var input = g.Tensors[op.Inputs[0]];
                 var output = g.Tensors[op.Outputs[0]];
                 long weights = op.Inputs.Skip(1).Where(t => t >= 0 && g.Tensors[t].IsConstant).Sum(t => (long)g.Tensors[t].Bytes)
-                    + 4L * ((op.Multipliers?.Length ?? 0) + (op.Shifts?.Length ?? 0));
+                    + Mote.Packer.Blob.BlobWriter.RequantizationTableBytes(op);
                 macs += op.Macs;
                 string arena = $"{output.ArenaOffset}+{output.Bytes}";
                 sb.AppendLine($"{op.SourceIndex,3}  {op.Name,-18} {input.ShapeText,-16} {output.ShapeText,-16} {op.Macs,12:N0} {weights,10:N0} {arena,18}");
@@ -92,9 +92,9 @@ namespace Mote.Cli
             {
                 case Runtime.Kernels.ConvParams c:
                     return $"stride {c.StrideHeight}x{c.StrideWidth} dilation {c.DilationHeight}x{c.DilationWidth} pad {c.PadTop},{c.PadLeft} act [{c.ActivationMin},{c.ActivationMax}]"
-                        + (op.Code == OpCode.DepthwiseConv2D ? $" multiplier {c.DepthMultiplier}" : "");
+                        + (op.Code == OpCode.DepthwiseConv2D ? $" multiplier {c.DepthMultiplier}" : "") + Requant(c.RequantStride);
                 case Runtime.Kernels.FullyConnectedParams f:
-                    return $"batches {f.Batches} depth {f.AccumDepth} -> {f.OutputDepth} act [{f.ActivationMin},{f.ActivationMax}]";
+                    return $"batches {f.Batches} depth {f.AccumDepth} -> {f.OutputDepth} act [{f.ActivationMin},{f.ActivationMax}]" + Requant(f.RequantStride);
                 case Runtime.Kernels.PoolParams p:
                     return $"filter {p.FilterHeight}x{p.FilterWidth} stride {p.StrideHeight}x{p.StrideWidth} pad {p.PadTop},{p.PadLeft} act [{p.ActivationMin},{p.ActivationMax}]";
                 case Runtime.Kernels.AddParams a:
@@ -105,6 +105,9 @@ namespace Mote.Cli
                     return "";
             }
         }
+
+        /// <summary>How the multiplier/shift tables are read: one entry per channel, or one shared (format 1.2).</summary>
+        static string Requant(int stride) => stride == 0 ? " requant shared" : " requant per-channel";
 
         public static string InspectJson(Model m, string path)
         {

@@ -64,7 +64,7 @@ namespace Mote.Packer
             var scratch = graph.Plan.ScratchBytes;
             for (int i = 0; i < scratch.Length; i++)
                 if (scratch[i] > 0)
-                    throw new PackException($"{graph.SourceName}: operator {i} needs {scratch[i]} bytes of kernel scratch, which blob format 1.1 cannot record (docs/memory.md)");
+                    throw new PackException($"{graph.SourceName}: operator {i} needs {scratch[i]} bytes of kernel scratch, which blob format 1.2 cannot record (docs/memory.md)");
             byte[] blob = BlobWriter.Write(graph);
             Model model;
             try

@@ -1,15 +1,21 @@
 namespace Mote.Runtime.Format
 {
-    /// <summary>Constants of the .mote blob format v1.1 (docs/blob-format.md is normative).</summary>
+    /// <summary>Constants of the .mote blob format v1.2 (docs/blob-format.md is normative).</summary>
     public static class BlobFormat
     {
         public const int MajorVersion = 1;
         /// <summary>
         /// Minor version this runtime writes and reads in full. 1.1 added op codes 9..20
         /// (MUL .. MEAN); a 1.0 reader rejects those op codes by name, so a 1.1 blob that
-        /// uses only the 1.0 op codes still runs on a 1.0 runtime.
+        /// uses only the 1.0 op codes still runs on a 1.0 runtime. 1.2 added the optional
+        /// requantization stride word of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+        /// (<see cref="OpCode.RequantStrideWord"/>); an older reader rejects an operator that
+        /// has it by its parameter word count, so a 1.2 blob without it runs on 1.0/1.1 runtimes.
         /// </summary>
-        public const int MinorVersion = 1;
+        public const int MinorVersion = 2;
+
+        /// <summary>The minor version that introduced the requantization stride word (1.2).</summary>
+        public const int RequantStrideSinceMinorVersion = 2;
         public const int HeaderSize = 64;
         public const int CrcFieldOffset = 16;
         /// <summary>The CRC covers [CrcStart, total length).</summary>
@@ -140,7 +146,10 @@ namespace Mote.Runtime.Format
             }
         }
 
-        /// <summary>Number of i32 parameter words, or -1 for an unknown code.</summary>
+        /// <summary>
+        /// Number of i32 parameter words, or -1 for an unknown code. CONV_2D, DEPTHWISE_CONV_2D and
+        /// FULLY_CONNECTED may have one more in format 1.2 (<see cref="RequantStrideWord"/>).
+        /// </summary>
         public static int ParamWords(int code)
         {
             switch (code)
@@ -162,6 +171,24 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
+                default: return -1;
+            }
+        }
+
+        /// <summary>
+        /// Index of the optional requantization stride word (format 1.2) of CONV_2D,
+        /// DEPTHWISE_CONV_2D (13) and FULLY_CONNECTED (7): the word right after the op's
+        /// <see cref="ParamWords"/>, so such an operator has ParamWords or ParamWords + 1 words.
+        /// -1 for every other op code. The word is the channel stride of the op's multiplier and
+        /// shift tables: 1 = one entry per output channel (what the shorter form means),
+        /// 0 = one entry shared by all channels (per-tensor requantization).
+        /// </summary>
+        public static int RequantStrideWord(int code)
+        {
+            switch (code)
+            {
+                case Conv2D: case DepthwiseConv2D: return 13;
+                case FullyConnected: return 7;
                 default: return -1;
             }
         }

@@ -12,7 +12,7 @@ namespace Mote.Runtime.Kernels
     // byte and read as (sbyte). int32 tables (bias, multipliers, shifts) are
     // little-endian, 4 bytes each.
 
-    /// <summary>CONV_2D and DEPTHWISE_CONV_2D (int8 activations, int8 per-channel weights, int32 bias).</summary>
+    /// <summary>CONV_2D and DEPTHWISE_CONV_2D (int8 activations, int8 per-channel or per-tensor weights, int32 bias).</summary>
     public sealed class ConvParams
     {
         public int Batches;
@@ -27,6 +27,11 @@ namespace Mote.Runtime.Kernels
         public int InputOffset;
         public int OutputOffset;
         public int ActivationMin, ActivationMax;
+        /// <summary>
+        /// Channel stride of the multiplier and shift tables: 1 (the default) = entry c for output
+        /// channel c; 0 = entry 0 for every channel (per-tensor requantization, blob format 1.2).
+        /// </summary>
+        public int RequantStride = 1;
     }
 
     /// <summary>FULLY_CONNECTED: output[b, o] = sum_d (in[b, d] + InputOffset) * (w[o, d] + FilterOffset) + bias[o].</summary>
@@ -39,6 +44,8 @@ namespace Mote.Runtime.Kernels
         public int FilterOffset;
         public int OutputOffset;
         public int ActivationMin, ActivationMax;
+        /// <summary>Channel stride of the multiplier and shift tables, 1 (default) or 0; as <see cref="ConvParams.RequantStride"/>.</summary>
+        public int RequantStride = 1;
     }
 
     /// <summary>ADD (int8), with TFLM's left shift of 20 and broadcasting over 4-D shapes.</summary>

@@ -41,10 +41,10 @@ namespace Mote.Packer.Tests.Blob
             HardSwish = 10, Mean = 11;
 
         [Fact]
-        public void Load_NewOpsGraph_ExposesTheTwelveFormat11OpCodesAndVersion11()
+        public void Load_NewOpsGraph_ExposesTheTwelveFormat11OpCodesInACurrentVersionBlob()
         {
             var b = Blob();
-            Assert.Equal(1, LittleEndian.ReadUInt16(b, BlobFormat.OffMinor));
+            Assert.Equal(2, LittleEndian.ReadUInt16(b, BlobFormat.OffMinor)); // the writer writes the current minor version, 1.2
             var m = Model.Load(b);
             Assert.Equal(new[] { OpCode.Mul, OpCode.Relu, OpCode.LeakyRelu, OpCode.Concatenation, OpCode.Pad, OpCode.Quantize,
                     OpCode.Logistic, OpCode.Tanh, OpCode.Relu6, OpCode.Squeeze, OpCode.HardSwish, OpCode.Mean },

@@ -8,9 +8,14 @@ using Mote.Runtime.Format;
 namespace Mote.Packer.Blob
 {
     /// <summary>
-    /// Writes a planned <see cref="PackGraph"/> as a .mote blob v1.0 (docs/blob-format.md).
+    /// Writes a planned <see cref="PackGraph"/> as a .mote blob v1.2 (docs/blob-format.md).
     /// Section order: TENSORS, OPERATORS, INDICES, PARAMS, IO, STRINGS, SCALES, CONSTANTS
     /// (constants last, each block 16-aligned, in operator order so a kernel streams through flash).
+    /// A CONV_2D, DEPTHWISE_CONV_2D or FULLY_CONNECTED whose channels all requantize alike (per-tensor
+    /// weights) gets one shared multiplier and shift and format 1.2's stride word 0
+    /// (<see cref="SharesRequantization"/>); every other operator is written in the 1.0/1.1 form, so a
+    /// blob without such layers (and without 1.1 op codes) still loads on older runtimes.
+    /// The graph is not modified.
     /// </summary>
     public static class BlobWriter
     {
@@ -24,12 +29,50 @@ namespace Mote.Packer.Blob
 
         static int Align(int v) => (v + BlobFormat.Alignment - 1) & ~(BlobFormat.Alignment - 1);
 
-        public static byte[] Write(PackGraph g)
+        /// <summary>
+        /// Whether the writer stores <paramref name="op"/>'s requantization as one entry shared by all
+        /// channels (parameter word <see cref="OpCode.RequantStrideWord"/> = 0): the op has that word,
+        /// more than one output channel, and every channel's (multiplier, shift) equals channel 0's —
+        /// what per-tensor weights give. With one channel the per-channel table is already one entry.
+        /// </summary>
+        public static bool SharesRequantization(PackOperator op)
         {
+            int[] m = op.Multipliers, s = op.Shifts;
+            if (OpCode.RequantStrideWord(op.Code) != op.Params.Length || m == null || s == null || m.Length != s.Length || m.Length < 2)
+                return false;
+            for (int c = 1; c < m.Length; c++)
+                if (m[c] != m[0] || s[c] != s[0]) return false;
+            return true;
+        }
+
+        /// <summary>Bytes <paramref name="op"/>'s multiplier and shift tables take in CONSTANTS (before 16-byte alignment).</summary>
+        public static int RequantizationTableBytes(PackOperator op) =>
+            SharesRequantization(op) ? 8 : 4 * ((op.Multipliers?.Length ?? 0) + (op.Shifts?.Length ?? 0));
+
+        /// <summary>Writes the blob.</summary>
+        /// <param name="g">a planned graph (every activation has its arena offset).</param>
+        /// <param name="shareRequantization">
+        /// false writes every table per channel (the 1.1 form; for tests that compare the two encodings).
+        /// </param>
+        public static byte[] Write(PackGraph g, bool shareRequantization = true)
+        {
+            // Each operator's parameter words as written: its own, plus the stride word when shared;
+            // table words are patched below (the graph's arrays are left as they are).
+            var opParams = new int[g.Operators.Count][];
+            var shared = new bool[g.Operators.Count];
+            for (int i = 0; i < g.Operators.Count; i++)
+            {
+                var op = g.Operators[i];
+                shared[i] = shareRequantization && SharesRequantization(op);
+                opParams[i] = new int[op.Params.Length + (shared[i] ? 1 : 0)];
+                Array.Copy(op.Params, opParams[i], op.Params.Length);
+                // opParams[i][RequantStrideWord] stays 0 when shared: one entry for all channels.
+            }
+
             // ---- CONSTANTS: tensor data and requantization tables, 16-aligned blocks, relative offsets first.
             var constants = new MemoryStream();
             var constOffset = new Dictionary<int, int>();          // tensor -> offset inside CONSTANTS
-            var tableOffset = new List<(PackOperator op, int word, int rel)>();
+            var tableOffset = new List<(int op, int word, int rel)>();
             void Pad() { while (constants.Length % BlobFormat.Alignment != 0) constants.WriteByte(0); }
             void PutTensor(int t)
             {
@@ -38,20 +81,21 @@ namespace Mote.Packer.Blob
                 constOffset[t] = (int)constants.Length;
                 constants.Write(g.Tensors[t].Data);
             }
-            void PutTable(PackOperator op, int word, int[] values)
+            void PutTable(int op, int word, int[] values, int count)
             {
                 if (values == null || word < 0) return;
                 Pad();
                 tableOffset.Add((op, word, (int)constants.Length));
-                var buf = new byte[4 * values.Length];
-                for (int i = 0; i < values.Length; i++) LittleEndian.WriteInt32(buf, 4 * i, values[i]);
+                var buf = new byte[4 * count];
+                for (int i = 0; i < count; i++) LittleEndian.WriteInt32(buf, 4 * i, values[i]);
                 constants.Write(buf);
             }
-            foreach (var op in g.Operators)
+            for (int i = 0; i < g.Operators.Count; i++)
             {
+                var op = g.Operators[i];
                 foreach (int t in op.Inputs) PutTensor(t);
-                PutTable(op, op.MultiplierWord, op.Multipliers);
-                PutTable(op, op.ShiftWord, op.Shifts);
+                PutTable(i, op.MultiplierWord, op.Multipliers, shared[i] ? 1 : op.Multipliers?.Length ?? 0);
+                PutTable(i, op.ShiftWord, op.Shifts, shared[i] ? 1 : op.Shifts?.Length ?? 0);
             }
             Pad();
 
@@ -82,7 +126,7 @@ namespace Mote.Packer.Blob
                 foreach (int t in op.Inputs) indices.Add(checked((short)t));
                 foreach (int t in op.Outputs) indices.Add(checked((short)t));
                 opFirstWord[i] = words.Count;
-                words.AddRange(op.Params);
+                words.AddRange(opParams[i]);
             }
             var io = new List<int> { g.Inputs.Length, g.Outputs.Length };
             io.AddRange(g.Inputs);
@@ -109,11 +153,11 @@ namespace Mote.Packer.Blob
             var constSection = sections[^1];
 
             // Patch table words with absolute offsets, then fill PARAMS.
-            foreach (var (op, word, rel) in tableOffset) op.Params[word] = constSection.Offset + rel;
+            foreach (var (op, word, rel) in tableOffset) opParams[op][word] = constSection.Offset + rel;
             var paramsSection = sections[3];
             for (int i = 0; i < g.Operators.Count; i++)
-                for (int k = 0; k < g.Operators[i].Params.Length; k++)
-                    LittleEndian.WriteInt32(paramsSection.Bytes, 4 * (opFirstWord[i] + k), g.Operators[i].Params[k]);
+                for (int k = 0; k < opParams[i].Length; k++)
+                    LittleEndian.WriteInt32(paramsSection.Bytes, 4 * (opFirstWord[i] + k), opParams[i][k]);
 
             // Tensor records.
             var tensorBytes = sections[0].Bytes;
@@ -163,7 +207,7 @@ namespace Mote.Packer.Blob
                 opBytes[r + 3] = checked((byte)op.Outputs.Length);
                 LittleEndian.WriteInt32(opBytes, r + 4, opFirstIndex[i]);
                 LittleEndian.WriteInt32(opBytes, r + 8, opFirstWord[i]);
-                LittleEndian.WriteInt32(opBytes, r + 12, op.Params.Length);
+                LittleEndian.WriteInt32(opBytes, r + 12, opParams[i].Length);
                 LittleEndian.WriteInt32(opBytes, r + 16, op.SourceIndex);
                 LittleEndian.WriteInt32(opBytes, r + 20, op.SourceBuiltinCode);
             }

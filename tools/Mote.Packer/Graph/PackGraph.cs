@@ -47,9 +47,16 @@ namespace Mote.Packer.Graph
         /// <summary>Tensor indices into <see cref="PackGraph.Tensors"/>; -1 = absent optional input.</summary>
         public int[] Inputs = Array.Empty<int>();
         public int[] Outputs = Array.Empty<int>();
-        /// <summary>Parameter words as in docs/blob-format.md §6; table words are patched by the writer.</summary>
+        /// <summary>
+        /// Parameter words as in docs/blob-format.md §6, in the 1.0/1.1 form (no requantization stride
+        /// word; the writer adds it when the tables are shared). Table words are placeholders: the writer
+        /// puts the tables' blob offsets into its own copy.
+        /// </summary>
         public int[] Params = Array.Empty<int>();
-        /// <summary>Per-channel requantization tables and the parameter word each one's blob offset goes to.</summary>
+        /// <summary>
+        /// Per-channel requantization tables (one entry per output channel, also for per-tensor weights:
+        /// the writer stores equal entries once) and the parameter word each one's blob offset goes to.
+        /// </summary>
         public int[] Multipliers, Shifts;
         public int MultiplierWord = -1, ShiftWord = -1;
         public int SourceIndex = -1;

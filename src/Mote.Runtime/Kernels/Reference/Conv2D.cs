@@ -12,7 +12,8 @@ namespace Mote.Runtime.Kernels
         /// bias int32 LE [Cout] at biasStart, or biasStart &lt; 0 for no bias;
         /// quant holds int32 LE multiplier[Cout] at multiplierStart and int32 LE
         /// shift[Cout] at shiftStart (shift &gt; 0 = left shift, TFLM per-channel
-        /// convention); output int8 [N, OH, OW, Cout].
+        /// convention) — or one entry each when p.RequantStride is 0 (per-tensor);
+        /// output int8 [N, OH, OW, Cout].
         ///
         /// For every output (b, oy, ox, oc):
         ///  1. The window origin is (oy * StrideHeight - PadTop, ox * StrideWidth - PadLeft);
@@ -22,7 +23,8 @@ namespace Mote.Runtime.Kernels
         ///     to padding with the input zero point).
         ///  3. acc (int32, wrapping) += filter * (input + InputOffset) over the taps
         ///     and all Cin input channels; then acc += bias[oc] if there is a bias.
-        ///  4. acc = MultiplyByQuantizedMultiplier(acc, multiplier[oc], shift[oc])
+        ///  4. acc = MultiplyByQuantizedMultiplier(acc, multiplier[q], shift[q]) with
+        ///     q = oc * RequantStride (oc, or 0 for a shared entry)
         ///     (double rounding), acc += OutputOffset, clamp to
         ///     [ActivationMin, ActivationMax], store as int8.
         /// Grouped convolution (filter depth smaller than Cin) is not supported:
@@ -41,6 +43,7 @@ namespace Mote.Runtime.Kernels
             int outW = p.OutputWidth;
             int outC = p.OutputChannels;
             int inputOffset = p.InputOffset;
+            int quantStride = p.RequantStride;
 
             int o = outputStart;
             for (int b = 0; b < p.Batches; b++)
@@ -80,7 +83,7 @@ namespace Mote.Runtime.Kernels
                                     }
                                 }
                             }
-                            acc = FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc,
+                            acc = FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc, oc * quantStride,
                                 p.OutputOffset, p.ActivationMin, p.ActivationMax);
                             output[o++] = (byte)(sbyte)acc;
                         }

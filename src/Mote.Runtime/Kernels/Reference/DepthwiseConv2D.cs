@@ -12,7 +12,8 @@ namespace Mote.Runtime.Kernels
         /// Cout = Cin * DepthMultiplier; bias int32 LE [Cout] at biasStart, or
         /// biasStart &lt; 0 for no bias; quant holds int32 LE multiplier[Cout] at
         /// multiplierStart and int32 LE shift[Cout] at shiftStart (shift &gt; 0 = left
-        /// shift); output int8 [N, OH, OW, Cout].
+        /// shift) — or one entry each when p.RequantStride is 0 (per-tensor);
+        /// output int8 [N, OH, OW, Cout].
         ///
         /// For every output (b, oy, ox, ic, m), oc = ic * DepthMultiplier + m:
         ///  1. The window origin is (oy * StrideHeight - PadTop, ox * StrideWidth - PadLeft);
@@ -20,7 +21,8 @@ namespace Mote.Runtime.Kernels
         ///  2. Taps outside the image are skipped (TFLM's zero padding).
         ///  3. acc (int32, wrapping) += filter[ky, kx, oc] * (input + InputOffset);
         ///     then acc += bias[oc] if there is a bias.
-        ///  4. acc = MultiplyByQuantizedMultiplier(acc, multiplier[oc], shift[oc])
+        ///  4. acc = MultiplyByQuantizedMultiplier(acc, multiplier[q], shift[q]) with
+        ///     q = oc * RequantStride (oc, or 0 for a shared entry)
         ///     (double rounding), acc += OutputOffset, clamp to
         ///     [ActivationMin, ActivationMax], store as int8.
         /// Output channels are written in order oc = 0..Cout-1 (TFLM's loop order
@@ -38,6 +40,7 @@ namespace Mote.Runtime.Kernels
             int outC = p.OutputChannels;
             int depthMultiplier = p.DepthMultiplier;
             int inputOffset = p.InputOffset;
+            int quantStride = p.RequantStride;
 
             int o = outputStart;
             for (int b = 0; b < p.Batches; b++)
@@ -74,7 +77,7 @@ namespace Mote.Runtime.Kernels
                                         acc = unchecked(acc + filterVal * (inputVal + inputOffset));
                                     }
                                 }
-                                acc = FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc,
+                                acc = FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc, oc * quantStride,
                                     p.OutputOffset, p.ActivationMin, p.ActivationMax);
                                 output[o++] = (byte)(sbyte)acc;
                             }

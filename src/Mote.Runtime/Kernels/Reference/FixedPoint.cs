@@ -60,24 +60,36 @@ namespace Mote.Runtime.Kernels
         /// <summary>
         /// The common tail of the multiply-accumulate kernels (CONV_2D, DEPTHWISE_CONV_2D,
         /// FULLY_CONNECTED) for output channel <paramref name="channel"/>: add the int32 bias
-        /// (when biasStart &gt;= 0, wrapping), requantize with that channel's multiplier and shift
-        /// (tables of int32 LE in <paramref name="quant"/>), add the output zero point, clamp to
-        /// [min, max]. Returns the int8 value as an int.
+        /// of that channel (when biasStart &gt;= 0, wrapping), requantize with multiplier and shift
+        /// entry <paramref name="quantIndex"/> (tables of int32 LE in <paramref name="quant"/>;
+        /// the kernels pass channel × RequantStride: the channel's own entry, or entry 0 when one
+        /// entry serves all channels), add the output zero point, clamp to [min, max].
+        /// Returns the int8 value as an int.
         /// </summary>
         public static int RequantizeChannel(int acc, byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
-            int channel, int outputOffset, int min, int max)
+            int channel, int quantIndex, int outputOffset, int min, int max)
         {
             if (biasStart >= 0)
             {
                 acc = unchecked(acc + LittleEndian.ReadInt32(bias, biasStart + 4 * channel));
             }
             acc = MultiplyByQuantizedMultiplier(acc,
-                LittleEndian.ReadInt32(quant, multiplierStart + 4 * channel),
-                LittleEndian.ReadInt32(quant, shiftStart + 4 * channel));
+                LittleEndian.ReadInt32(quant, multiplierStart + 4 * quantIndex),
+                LittleEndian.ReadInt32(quant, shiftStart + 4 * quantIndex));
             acc += outputOffset;
             if (acc < min) acc = min;
             if (acc > max) acc = max;
             return acc;
+        }
+
+        /// <summary>
+        /// <see cref="RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>
+        /// with per-channel tables (entry <paramref name="channel"/>).
+        /// </summary>
+        public static int RequantizeChannel(int acc, byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
+            int channel, int outputOffset, int min, int max)
+        {
+            return RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, channel, channel, outputOffset, min, max);
         }
 
         /// <summary>
