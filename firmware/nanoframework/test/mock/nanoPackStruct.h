@@ -1,0 +1,1 @@
+// mock: see nanoCLR_Interop.h
