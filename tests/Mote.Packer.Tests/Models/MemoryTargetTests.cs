@@ -37,6 +37,7 @@ namespace Mote.Packer.Tests.Models
         static long StateBytes(byte[] blob)
         {
             var arena = new byte[LittleEndian.ReadInt32(blob, BlobFormat.OffArenaBytes)];
+            GC.KeepAlive(new Interpreter(Model.Load(blob), arena)); // warm: one-time process work is not per-model state
             long before = GC.GetAllocatedBytesForCurrentThread();
             var model = Model.Load(blob);
             var interpreter = new Interpreter(model, arena);
