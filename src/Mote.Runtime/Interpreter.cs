@@ -87,6 +87,13 @@ namespace Mote.Runtime
         public Model Model { get { return model; } }
         public byte[] Arena { get { return arena; } }
 
+        /// <summary>
+        /// Implementations of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED to use instead of the
+        /// reference kernels (e.g. Mote.Kernels.Simd's, bit-exact with them); null = reference.
+        /// </summary>
+        public KernelSet Kernels { get { return kernels; } set { kernels = value; } }
+        KernelSet kernels;
+
         /// <summary>Builds an interpreter with its own arena of <see cref="Model.ArenaBytes"/> bytes.</summary>
         public Interpreter(Model model) : this(model, null) { }
 
@@ -195,13 +202,16 @@ namespace Mote.Runtime
             switch (ops[row + Model.SlotCode])
             {
                 case OpCode.Conv2D:
-                    Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
-                    DepthwiseConv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    if (kernels != null) kernels.DepthwiseConv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else DepthwiseConv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.FullyConnected:
-                    FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    if (kernels != null) kernels.FullyConnected((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
                     Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);

@@ -1,0 +1,30 @@
+namespace Mote.Runtime.Kernels
+{
+    /// <summary>
+    /// The seam through which an <see cref="Interpreter"/> can run other implementations of the
+    /// heavy operators (e.g. Mote.Kernels.Simd on .NET 8+) without this project referencing them.
+    /// Every method has the reference kernel's name and signature and defaults to the reference
+    /// kernel; an override must be bit-exact with it. Set <see cref="Interpreter.Kernels"/>;
+    /// null (the default) calls the reference kernels directly.
+    /// </summary>
+    public class KernelSet
+    {
+        public virtual void Conv2D(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            Kernels.Conv2D.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+        }
+
+        public virtual void DepthwiseConv2D(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            Kernels.DepthwiseConv2D.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+        }
+
+        public virtual void FullyConnected(FullyConnectedParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            Kernels.FullyConnected.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+        }
+    }
+}

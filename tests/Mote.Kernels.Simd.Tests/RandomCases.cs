@@ -1,0 +1,152 @@
+using System;
+using Mote.Runtime.Kernels;
+using Reference = Mote.Runtime.Kernels;
+
+namespace Mote.Kernels.Simd.Tests
+{
+    /// <summary>
+    /// Random CONV_2D / FULLY_CONNECTED cases (fixed seeds) run through the SIMD kernel and the
+    /// reference kernel (the oracle); shared by the in-process tests and the child-process ISA legs.
+    /// Shapes: odd channel counts, padding, strides 1..3, dilation 1..2, per-channel and per-tensor
+    /// requantization, with and without bias; data: random, all -128, all 127, zero points at -128 and 127.
+    /// </summary>
+    public static class RandomCases
+    {
+        static void Fill(Random r, byte[] a, int mode)
+        {
+            for (int i = 0; i < a.Length; i++)
+                a[i] = mode == 1 ? (byte)0x80 : mode == 2 ? (byte)0x7F : (byte)r.Next(256);
+        }
+
+        /// <summary>multiplier table then shift table, as in a blob: TFLM-style multipliers in [2^30, 2^31), shifts in [-12, 1].</summary>
+        static byte[] Quant(Random r, int n, out int multStart, out int shiftStart)
+        {
+            var q = new byte[8 * n + 8];
+            multStart = 4; shiftStart = 4 + 4 * n;
+            for (int i = 0; i < n; i++)
+            {
+                BitConverter.TryWriteBytes(q.AsSpan(multStart + 4 * i), (1 << 30) + r.Next(1 << 30));
+                BitConverter.TryWriteBytes(q.AsSpan(shiftStart + 4 * i), -r.Next(13) + (r.Next(8) == 0 ? 1 : 0));
+            }
+            return q;
+        }
+
+        static byte[] Bias(Random r, int n, out int start)
+        {
+            start = r.Next(2) == 0 ? -1 : 3;
+            var b = new byte[4 * n + 3];
+            for (int i = 0; i < n; i++) BitConverter.TryWriteBytes(b.AsSpan(3 + 4 * i), r.Next(-40000, 40000));
+            return b;
+        }
+
+        static int ZeroPointOffset(Random r, int c) => c % 5 == 3 ? 128 : c % 5 == 4 ? -127 : -r.Next(-128, 128);
+
+        /// <summary>Runs one conv case; returns null when SIMD == reference, else a description.</summary>
+        public static string Conv(int seed)
+        {
+            var r = new Random(seed);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+            bool pointwise = seed % 4 == 0;
+            var p = new ConvParams
+            {
+                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(40),
+                FilterHeight = pointwise ? 1 : 1 + r.Next(4), FilterWidth = pointwise ? 1 : 1 + r.Next(4),
+                OutputChannels = 1 + r.Next(19), StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3),
+                DilationHeight = 1 + r.Next(2), DilationWidth = 1 + r.Next(2),
+                InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
+                ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(3) == 0 ? 0 : 1,
+            };
+            if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+            p.PadTop = pointwise ? 0 : r.Next(p.FilterHeight); p.PadLeft = pointwise ? 0 : r.Next(p.FilterWidth);
+            int effH = (p.FilterHeight - 1) * p.DilationHeight + 1, effW = (p.FilterWidth - 1) * p.DilationWidth + 1;
+            p.OutputHeight = Math.Max(1, (p.InputHeight + 2 * p.PadTop - effH) / p.StrideHeight + 1);
+            p.OutputWidth = Math.Max(1, (p.InputWidth + 2 * p.PadLeft - effW) / p.StrideWidth + 1);
+            int inStart = r.Next(5), fStart = r.Next(5), outStart = r.Next(5);
+            var input = new byte[inStart + p.Batches * p.InputHeight * p.InputWidth * p.InputChannels];
+            var filter = new byte[fStart + p.OutputChannels * p.FilterHeight * p.FilterWidth * p.InputChannels];
+            Fill(r, input, mode); Fill(r, filter, mode);
+            var bias = Bias(r, p.OutputChannels, out int biasStart);
+            var quant = Quant(r, p.OutputChannels, out int ms, out int ss);
+            int outLen = outStart + p.Batches * p.OutputHeight * p.OutputWidth * p.OutputChannels;
+            var expected = new byte[outLen]; var actual = new byte[outLen];
+            Reference.Conv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, expected, outStart);
+            Simd.Conv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, actual, outStart);
+            return Diff(expected, actual, $"conv seed {seed}: in {p.InputHeight}x{p.InputWidth}x{p.InputChannels} k {p.FilterHeight}x{p.FilterWidth} " +
+                $"s {p.StrideHeight},{p.StrideWidth} d {p.DilationHeight},{p.DilationWidth} pad {p.PadTop},{p.PadLeft} cout {p.OutputChannels} off {p.InputOffset}");
+        }
+
+        /// <summary>One depthwise case (depth multiplier 1 mostly; 2 exercises the reference fallback).</summary>
+        public static string Depthwise(int seed)
+        {
+            var r = new Random(seed + 100000);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+            var p = new ConvParams
+            {
+                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(70),
+                FilterHeight = 1 + r.Next(4), FilterWidth = 1 + r.Next(4), DepthMultiplier = seed % 9 == 8 ? 2 : 1,
+                StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3), DilationHeight = 1 + r.Next(2), DilationWidth = 1 + r.Next(2),
+                InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
+                ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(3) == 0 ? 0 : 1,
+            };
+            p.OutputChannels = p.InputChannels * p.DepthMultiplier;
+            p.PadTop = r.Next(p.FilterHeight); p.PadLeft = r.Next(p.FilterWidth);
+            int effH = (p.FilterHeight - 1) * p.DilationHeight + 1, effW = (p.FilterWidth - 1) * p.DilationWidth + 1;
+            p.OutputHeight = Math.Max(1, (p.InputHeight + 2 * p.PadTop - effH) / p.StrideHeight + 1);
+            p.OutputWidth = Math.Max(1, (p.InputWidth + 2 * p.PadLeft - effW) / p.StrideWidth + 1);
+            int inStart = r.Next(5), fStart = r.Next(5), outStart = r.Next(5);
+            var input = new byte[inStart + p.Batches * p.InputHeight * p.InputWidth * p.InputChannels];
+            var filter = new byte[fStart + p.FilterHeight * p.FilterWidth * p.OutputChannels];
+            Fill(r, input, mode); Fill(r, filter, mode);
+            var bias = Bias(r, p.OutputChannels, out int biasStart);
+            var quant = Quant(r, p.OutputChannels, out int ms, out int ss);
+            int outLen = outStart + p.Batches * p.OutputHeight * p.OutputWidth * p.OutputChannels;
+            var expected = new byte[outLen]; var actual = new byte[outLen];
+            Reference.DepthwiseConv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, expected, outStart);
+            Simd.DepthwiseConv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, actual, outStart);
+            return Diff(expected, actual, $"depthwise seed {seed}: in {p.InputHeight}x{p.InputWidth}x{p.InputChannels} k {p.FilterHeight}x{p.FilterWidth} " +
+                $"s {p.StrideHeight},{p.StrideWidth} d {p.DilationHeight},{p.DilationWidth} pad {p.PadTop},{p.PadLeft} m {p.DepthMultiplier} off {p.InputOffset}");
+        }
+
+        /// <summary>One fully-connected case; depth (the dot length) given so sweeps cover 0..4×16+1.</summary>
+        public static string FullyConnected(int seed, int depth)
+        {
+            var r = new Random(seed * 7919 + depth);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+            var p = new FullyConnectedParams
+            {
+                Batches = 1 + r.Next(3), AccumDepth = depth, OutputDepth = 1 + r.Next(13),
+                InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
+                ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(2),
+            };
+            int inStart = r.Next(5), fStart = r.Next(5), outStart = r.Next(5);
+            var input = new byte[inStart + p.Batches * depth];
+            var filter = new byte[fStart + p.OutputDepth * depth];
+            Fill(r, input, mode); Fill(r, filter, mode);
+            var bias = Bias(r, p.OutputDepth, out int biasStart);
+            var quant = Quant(r, p.OutputDepth, out int ms, out int ss);
+            int outLen = outStart + p.Batches * p.OutputDepth;
+            var expected = new byte[outLen]; var actual = new byte[outLen];
+            Reference.FullyConnected.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, expected, outStart);
+            Simd.FullyConnected.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, actual, outStart);
+            return Diff(expected, actual, $"fc seed {seed} depth {depth} off {p.InputOffset}");
+        }
+
+        static string Diff(byte[] e, byte[] a, string what)
+        {
+            for (int i = 0; i < e.Length; i++)
+                if (e[i] != a[i]) return $"{what}: first difference at byte {i}: SIMD {(sbyte)a[i]}, reference {(sbyte)e[i]}";
+            return null;
+        }
+
+        /// <summary>The full sweep the child legs run: returns the number of cases, throws on the first mismatch.</summary>
+        public static int RunAll()
+        {
+            int n = 0;
+            for (int depth = 0; depth <= 4 * 16 + 1; depth++)
+                for (int seed = 0; seed < 7; seed++, n++) { var d = FullyConnected(seed, depth); if (d != null) throw new Exception(d); }
+            for (int seed = 0; seed < 400; seed++, n++) { var d = Conv(seed); if (d != null) throw new Exception(d); }
+            for (int seed = 0; seed < 400; seed++, n++) { var d = Depthwise(seed); if (d != null) throw new Exception(d); }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+/* leafrun: executes Mote.Kernels.Simd's dot-product leaf functions, compiled to linux-arm64
+ * ReadyToRun code by crossgen2, under qemu-aarch64, against a scalar C oracle.
+ *
+ * No arm64 .NET runtime is needed: the R2R image's sections are copied to their RVAs in an
+ * executable mapping and a leaf method is called through a plain function pointer. That is valid
+ * only for leaf methods (no calls, fixups, allocation or GC interaction): the DotLeaf.* methods are
+ * static, take (sbyte*, sbyte*, int, int) and return int, for which .NET's arm64 managed calling
+ * convention is AAPCS64.
+ *
+ * usage: qemu-aarch64 -cpu <model> leafrun <image.dll> <Name>:<hex RVA> ...
+ * prints one line per leaf and "N passed, N failed"; exit 0 only when every leaf matched. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+typedef int32_t (*dot_leaf)(const int8_t *x, const int8_t *w, int32_t n, int32_t offset);
+
+static uint8_t *map_image(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *file = malloc((size_t)size);
+    if (!file || fread(file, 1, (size_t)size, f) != (size_t)size) { fprintf(stderr, "%s: read failed\n", path); exit(2); }
+    fclose(f);
+    uint32_t pe = *(uint32_t *)(file + 0x3c);
+    uint16_t machine = *(uint16_t *)(file + pe + 4);
+    uint16_t sections = *(uint16_t *)(file + pe + 6);
+    uint16_t optional_size = *(uint16_t *)(file + pe + 20);
+    /* crossgen2 stores the machine XORed with an OS tag (0x7B79 = Linux). */
+    if ((machine ^ 0x7B79) != 0xAA64) { fprintf(stderr, "%s: not a linux-arm64 ReadyToRun image (machine 0x%x)\n", path, machine); exit(2); }
+    uint32_t image_size = *(uint32_t *)(file + pe + 24 + 56);
+    uint8_t *base = mmap(NULL, image_size, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED) { perror("mmap"); exit(2); }
+    for (int i = 0; i < sections; i++) {
+        const uint8_t *h = file + pe + 24 + optional_size + 40 * i;
+        uint32_t virtual_size = *(const uint32_t *)(h + 8), rva = *(const uint32_t *)(h + 12);
+        uint32_t raw_size = *(const uint32_t *)(h + 16), raw_offset = *(const uint32_t *)(h + 20);
+        memcpy(base + rva, file + raw_offset, raw_size < virtual_size ? raw_size : virtual_size);
+    }
+    __builtin___clear_cache((char *)base, (char *)base + image_size);
+    return base;
+}
+
+/* The reference kernels' accumulation: sum of w * (x + offset), wrapping int32. */
+static int32_t oracle(const int8_t *x, const int8_t *w, int n, int offset)
+{
+    uint32_t s = 0;
+    for (int i = 0; i < n; i++) s += (uint32_t)((int32_t)w[i] * ((int32_t)x[i] + offset));
+    return (int32_t)s;
+}
+
+static uint32_t rng = 2463534242u;
+static int8_t next_byte(void) { rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5; return (int8_t)rng; }
+
+/* Fills per data mode: 0 random, 1 all -128, 2 all 127, 3 x = -128 with w = -128 (largest products), 4 alternating. */
+static void fill(int8_t *x, int8_t *w, int n, int mode)
+{
+    for (int i = 0; i < n; i++) {
+        switch (mode) {
+        case 1: x[i] = -128; w[i] = -128; break;
+        case 2: x[i] = 127; w[i] = 127; break;
+        case 3: x[i] = -128; w[i] = (i & 1) ? -128 : 127; break;
+        case 4: x[i] = (i & 1) ? 127 : -128; w[i] = -128; break;
+        default: x[i] = next_byte(); w[i] = next_byte(); break;
+        }
+    }
+}
+
+static int check(dot_leaf leaf, const char *name, int *cases)
+{
+    static int8_t x[4200], w[4200];
+    const int offsets[] = { -127, 128, 0, 1, -1, 77 };
+    int mismatches = 0;
+    for (int n = 0; n <= 4 * 16 + 1 + 300; n++) {
+        int len = n <= 65 ? n : 66 + (n - 66) * 13; /* 0..65 exactly, then longer up to ~3.9k */
+        for (int mode = 0; mode < 5; mode++)
+            for (unsigned k = 0; k < sizeof offsets / sizeof offsets[0]; k++) {
+                /* unaligned starts: the kernels pass arbitrary offsets into the arena */
+                int8_t *px = x + (n % 3), *pw = w + (n % 5);
+                fill(px, pw, len, mode);
+                int32_t want = oracle(px, pw, len, offsets[k]), got = leaf(px, pw, len, offsets[k]);
+                (*cases)++;
+                if (got != want && mismatches++ < 3)
+                    printf("  %s: n=%d mode=%d offset=%d: got %d, want %d\n", name, len, mode, offsets[k], got, want);
+            }
+    }
+    return mismatches;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) { fprintf(stderr, "usage: leafrun <image.dll> <Name>:<hex RVA> ...\n"); return 2; }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    uint8_t *base = map_image(argv[1]);
+    int passed = 0, failed = 0;
+    for (int i = 2; i < argc; i++) {
+        char name[64];
+        unsigned long rva;
+        if (sscanf(argv[i], "%63[^:]:%lx", name, &rva) != 2) { fprintf(stderr, "bad argument %s\n", argv[i]); return 2; }
+        int cases = 0;
+        int mismatches = check((dot_leaf)(base + rva), name, &cases);
+        printf("%-14s @0x%05lx: %s (%d cases, %d mismatches)\n", name, rva, mismatches ? "FAIL" : "ok", cases, mismatches);
+        if (mismatches) failed++; else passed++;
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed != 0;
+}
