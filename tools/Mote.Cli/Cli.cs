@@ -64,8 +64,21 @@ Usage:
       every operator's output tensor as opNNN_<op>_t<tensor>.bin (the names TFLM's
       layer dumps use), to find the first layer where two runtimes disagree.
   mote bench <model.mote> [--iterations N] [--warmup N] [--input <in.bin>] [--json]
+             [--kernels reference|simd|auto] [--per-op]   (simd/auto: ratio vs reference; per-op: µs table)
       Time Invoke (median and p90 in microseconds), count bytes allocated per
       Invoke (must be 0) and report arena, blob, weights and load-time state bytes.
+  mote board [--port <tty>] [--model <blob>] [--replay ecg|<stream.npy>] [--speed N] [--flash <file>] [--seconds N]
+      Virtual board: the device pipeline (replay sensor, R-peak windows, LED on
+      abnormal beats) and the serial protocol on <tty>, or on a new pseudo-terminal
+      whose path it prints. docs/devices.md.
+  mote monitor --port <tty> [--count N] [--json]
+      Print results, logs and device info live (reconnects); --count N --json
+      prints N results as JSON lines and exits.
+  mote deploy --port <tty> <model.mote>
+      Upload a blob in acknowledged chunks (resumes), verify the device switched.
+  mote validate --port <tty> <model.mote> --data <dir> [--count N] [--json]
+      Send the test windows of <dir> (test_x.npy, test_y.npy) to the device and
+      compare every device result with the host run of the same blob.
   mote help | --help | -h
 
 Examples:
@@ -104,8 +117,12 @@ tensor or byte offset), 2 usage error.";
                     case "inspect": return Commands.Inspect(a, stdout);
                     case "run": return Commands.RunModel(a, stdout);
                     case "bench": return Commands.Bench(a, stdout);
+                    case "board": return DeviceCommands.Board(a, stdout, stderr);
+                    case "monitor": return DeviceCommands.Monitor(a, stdout, stderr);
+                    case "deploy": return DeviceCommands.Deploy(a, stdout, stderr);
+                    case "validate": return DeviceCommands.Validate(a, stdout, stderr);
                     default:
-                        stderr.WriteLine($"mote: unknown command '{args[0]}'. Commands: pack, eval, demo, inspect, run, bench, help.");
+                        stderr.WriteLine($"mote: unknown command '{args[0]}'. Commands: pack, eval, demo, inspect, run, bench, board, monitor, deploy, validate, help.");
                         return 2;
                 }
             }
@@ -157,8 +174,9 @@ tensor or byte offset), 2 usage error.";
         {
             "-o", "--output", "--input", "--layers", "--iterations", "--warmup", "--calibration", "--method", "--percentile",
             "--range", "--report", "--data", "--labels", "--metric", "--positive-class", "--samples", "--auto-samples", "--profile",
+            "--kernels", "--port", "--model", "--replay", "--speed", "--flash", "--seconds", "--count",
         };
-        static readonly HashSet<string> FlagOptions = new() { "--json", "--quiet", "--help", "-h", "--bias-correction" };
+        static readonly HashSet<string> FlagOptions = new() { "--json", "--quiet", "--help", "-h", "--bias-correction", "--per-op" };
 
         public Args(string[] args, int start)
         {

@@ -157,6 +157,8 @@ namespace Mote.Cli
             int warmup = a.GetInt("--warmup", 10, 0);
             string input = a.Get("--input");
             bool json = a.Has("--json");
+            string kernels = BenchKernels.Parse(a.Get("--kernels"));
+            bool perOp = a.Has("--per-op");
             a.RejectUnused();
 
             if (!File.Exists(path)) throw new InputException($"{path}: file not found");
@@ -172,6 +174,7 @@ namespace Mote.Cli
             m = Model.Load(blob);
             var it = new Interpreter(m, arena);
             long stateBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            it.Kernels = BenchKernels.Create(kernels);
 
             if (input != null) Feed(it, ReadInputs(input, m));
             else
@@ -197,6 +200,9 @@ namespace Mote.Cli
             Array.Sort(times);
             double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
             int weights = m.ConstantBytes;
+            // With SIMD kernels, the reference median of the same model, inputs and process, for the ratio.
+            double referenceMedian = kernels == "reference" ? median : BenchKernels.ReferenceMedian(it, warmup, iterations);
+            BenchKernels.OpTime[] ops = perOp ? BenchKernels.PerOp(it, warmup, iterations) : null;
 
             if (json)
             {
@@ -205,7 +211,7 @@ namespace Mote.Cli
                 {
                     w.WriteStartObject();
                     w.WriteString("model", Path.GetFileName(path));
-                    w.WriteString("kernels", "reference");
+                    w.WriteString("kernels", BenchKernels.Describe(kernels));
                     w.WriteNumber("iterations", iterations);
                     w.WriteNumber("median_us", Math.Round(median, 2));
                     w.WriteNumber("p90_us", Math.Round(p90, 2));
@@ -217,14 +223,23 @@ namespace Mote.Cli
                     w.WriteNumber("blob_bytes", blob.Length);
                     w.WriteNumber("weights_bytes", weights);
                     w.WriteNumber("operators", m.OperatorCount);
+                    if (kernels != "reference")
+                    {
+                        w.WriteNumber("reference_median_us", Math.Round(referenceMedian, 2));
+                        w.WriteNumber("speedup_vs_reference", Math.Round(referenceMedian / median, 2));
+                    }
+                    if (ops != null) BenchKernels.WriteJson(w, ops);
                     w.WriteEndObject();
                 }
                 o.WriteLine(Encoding.UTF8.GetString(ms.ToArray()));
             }
             else
             {
-                o.WriteLine($"{Path.GetFileName(path)}: {iterations} iterations (after {warmup} warm-up), reference kernels");
+                o.WriteLine($"{Path.GetFileName(path)}: {iterations} iterations (after {warmup} warm-up), {BenchKernels.Describe(kernels)} kernels");
                 o.WriteLine($"  median {median:F1} us, p90 {p90:F1} us, min {times[0]:F1} us");
+                if (kernels != "reference")
+                    o.WriteLine($"  reference kernels: median {referenceMedian:F1} us; {referenceMedian / median:F2}x faster");
+                if (ops != null) BenchKernels.WriteTable(o, ops);
                 o.WriteLine($"  allocated per invoke: {(double)allocated / iterations:F1} bytes");
                 o.WriteLine($"  arena {m.ArenaBytes} B + load-time state {stateBytes} B = {m.ArenaBytes + stateBytes} B RAM; blob {blob.Length} B (weights and tables {weights} B)");
             }

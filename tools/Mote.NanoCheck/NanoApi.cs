@@ -60,7 +60,15 @@ namespace Mote.NanoCheck
             }
         }
 
-        public static NanoApi Build(IReadOnlyList<ApiListing> listings)
+        public static NanoApi Build(IReadOnlyList<ApiListing> listings) => Build(listings, "mscorlib", Array.Empty<MetadataReference>());
+
+        /// <summary>
+        /// Stubs of <paramref name="listings"/> compiled into an assembly named <paramref name="assemblyName"/>
+        /// over <paramref name="references"/>: none for nanoFramework (the stubs are mscorlib); the real .NET
+        /// reference assemblies for listings of desktop .NET libraries (dotnet/iot, <see cref="IotChecker"/>).
+        /// Listing entries whose types exist in neither (e.g. UnitsNet in dotnet/iot) are dropped (Notes).
+        /// </summary>
+        public static NanoApi Build(IReadOnlyList<ApiListing> listings, string assemblyName, IReadOnlyList<MetadataReference> references)
         {
             var generator = new StubGenerator(listings);
             var parse = new CSharpParseOptions(LanguageVersion.Latest, DocumentationMode.None);
@@ -74,7 +82,7 @@ namespace Mote.NanoCheck
             {
                 string source = generator.Generate(out var lineToEntry);
                 var tree = CSharpSyntaxTree.ParseText(source, parse, path: "nanoframework-stubs.cs");
-                var compilation = CSharpCompilation.Create("mscorlib", new[] { tree }, Array.Empty<MetadataReference>(), options);
+                var compilation = CSharpCompilation.Create(assemblyName, new[] { tree }, references, options);
                 var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
                 if (errors.Count == 0)
                 {
@@ -88,7 +96,7 @@ namespace Mote.NanoCheck
                     {
                         Listings = listings,
                         Image = image,
-                        Reference = MetadataReference.CreateFromImage(image, filePath: "mscorlib.dll"),
+                        Reference = MetadataReference.CreateFromImage(image, filePath: assemblyName + ".dll"),
                         Notes = generator.Notes.ToList(),
                         StubSource = source,
                         Description = (listings.Any(l => l.Name == MscorlibListing) ? "nanoFramework 1.17 mscorlib" : "nanoFramework listings")

@@ -108,8 +108,17 @@ namespace Mote.NanoCheck
             {
                 var reported = new HashSet<(string, int)>(findings.Select(f => (f.File, f.Line)));
                 foreach (var f in IlScanner.Scan(pe, pdb, scanned, options.Api, options.AllowNanoMath))
-                    if (!(f.RestatesMissingApi && reported.Contains((f.File, f.Line))))
-                        findings.Add(f);
+                {
+                    if (f.RestatesMissingApi && reported.Contains((f.File, f.Line))) continue;
+                    // A field-like event's add/remove accessors use Interlocked.CompareExchange<T> only when the
+                    // reference assemblies have it (the host fallback does); against nanoFramework, which lacks it,
+                    // the compiler emits synchronized non-generic accessors. So in the fallback this instantiation
+                    // is the compiler's, not the source's (explicit calls fail to bind and are reported above).
+                    if (scanned != nano && f.Kind == FindingKind.Generic
+                        && f.Message.StartsWith("generic method instantiation System.Threading.Interlocked.CompareExchange<", StringComparison.Ordinal))
+                        continue;
+                    findings.Add(f);
+                }
             }
 
             result.Findings = findings

@@ -8,7 +8,7 @@ namespace Mote.NanoCheck
     public static class Program
     {
         /// <summary>The device-side sources checked when no path is given (relative to the repository root).</summary>
-        public static readonly string[] DefaultPaths = { "src/Mote.Runtime" };
+        public static readonly string[] DefaultPaths = { "src/Mote.Runtime", "src/Mote.Device" };
 
         const string Help =
 @"nanocheck — the nanoFramework 1.17 compatibility gate for Mote's device-side sources.
@@ -16,7 +16,7 @@ namespace Mote.NanoCheck
 Usage: tools/nanocheck [options] [paths...]
 
 Compiles the given C# files (directories: every *.cs below them, bin/ and obj/ skipped;
-default: " + "src/Mote.Runtime" + @") at C# 7.3 against reference stubs generated from the
+default: " + "src/Mote.Runtime and src/Mote.Device" + @") at C# 7.3 against reference stubs generated from the
 nanoFramework 1.17 API listings in ../shared/apis (mscorlib and the nanoFramework device
 libraries; no .NET reference assemblies), then scans the compiled IL. Reports:
   - every compiler error: an API that nanoFramework 1.17 lacks (List<T>, Span<T>, LINQ,
@@ -35,6 +35,12 @@ Options:
   --allow-nf-math    accept what nanoFramework.System.Math provides (Exp, Sqrt, ... on double);
                      still reports Math members nanoFramework lacks. For app code, not the core.
   -D, --define SYM   preprocessor symbol for the device build (repeatable)
+  --nfproj FILE      check the C# files FILE (an .nfproj) compiles: its Compile items, wildcards and
+                     simple '$(Prop)' == 'value' conditions evaluated (repeatable; adds to paths)
+  -p, --property N=V set an MSBuild property for --nfproj conditions (e.g. MoteNativeKernels=false)
+  --dotnet-iot       Raspberry Pi mode: compile the paths against the .NET 8 reference assemblies plus
+                     stubs from the dotnet-iot.* listings (System.Device.Gpio, Iot.Device.*), C# 12;
+                     compiler errors are the findings (no nanoFramework IL rules: the Pi runs full .NET)
   --dump-stubs FILE  write the generated stub source to FILE
   -v, --verbose      also print notes (listing entries the stubs could not reproduce, IL source)
   -h, --help         this text
@@ -49,6 +55,9 @@ What this proves and what it cannot (firmware support, timing, RAM): docs/platfo
             var paths = new List<string>();
             var apiFiles = new List<string>();
             var defines = new List<string>();
+            var nfprojs = new List<string>();
+            var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            bool dotnetIot = false;
             string apisDir = null, dumpStubs = null;
             bool verbose = false, allowNanoMath = false;
             for (int i = 0; i < args.Length; i++)
@@ -69,6 +78,16 @@ What this proves and what it cannot (firmware support, timing, RAM): docs/platfo
                         case "--allow-nf-math": allowNanoMath = true; break;
                         case "-D": case "--define": defines.Add(Next()); break;
                         case "--dump-stubs": dumpStubs = Next(); break;
+                        case "--nfproj": nfprojs.Add(Next()); break;
+                        case "--dotnet-iot": dotnetIot = true; break;
+                        case "-p": case "--property":
+                        {
+                            string kv = Next();
+                            int eq = kv.IndexOf('=');
+                            if (eq <= 0) throw new UsageException(a + " needs NAME=VALUE");
+                            properties[kv.Substring(0, eq)] = kv.Substring(eq + 1);
+                            break;
+                        }
                         case "-v": case "--verbose": verbose = true; break;
                         default:
                             if (a.StartsWith("-", StringComparison.Ordinal) && a.Length > 1)
@@ -85,6 +104,19 @@ What this proves and what it cannot (firmware support, timing, RAM): docs/platfo
             }
 
             string repo = FindRepoRoot(workingDirectory) ?? FindRepoRoot(AppContext.BaseDirectory);
+            foreach (string project in nfprojs)
+            {
+                try
+                {
+                    paths.AddRange(NfProject.CompileItems(Path.GetFullPath(project, workingDirectory), properties));
+                }
+                catch (Exception e) when (e is IOException || e is FormatException || e is System.Xml.XmlException)
+                {
+                    stderr.WriteLine("nanocheck: " + e.Message);
+                    return 2;
+                }
+            }
+            if (dotnetIot) return RunIot(paths, apisDir, workingDirectory, repo, stdout, stderr);
             if (paths.Count == 0)
             {
                 if (repo == null) { stderr.WriteLine("nanocheck: no paths given and no repository (Runtime.sln) above " + workingDirectory); return 2; }
@@ -154,6 +186,33 @@ What this proves and what it cannot (firmware support, timing, RAM): docs/platfo
             var byKind = result.Findings.GroupBy(f => f.Kind).OrderBy(g => g.Key).Select(g => g.Count() + " " + KindLabel(g.Key));
             stdout.WriteLine("nanocheck: " + result.Findings.Count + " finding" + (result.Findings.Count == 1 ? "" : "s") + " in " + filesWith
                 + " file" + (filesWith == 1 ? "" : "s") + " (" + string.Join(", ", byKind) + "; " + against + ")");
+            return 1;
+        }
+
+        static int RunIot(List<string> paths, string apisDir, string workingDirectory, string repo, TextWriter stdout, TextWriter stderr)
+        {
+            if (paths.Count == 0) { stderr.WriteLine("nanocheck: --dotnet-iot needs paths (or --nfproj)"); return 2; }
+            apisDir = apisDir ?? DefaultApisDir(repo);
+            CheckResult result;
+            string against;
+            try
+            {
+                if (apisDir == null || !Directory.Exists(apisDir))
+                    throw new DirectoryNotFoundException("the API listings (../shared/apis) were not found" + (apisDir != null ? " at " + apisDir : "") + "; pass --apis DIR or set MOTE_SHARED");
+                var listings = IotChecker.DefaultListings(Path.GetFullPath(apisDir, workingDirectory));
+                result = IotChecker.Check(paths.Select(p => Path.GetFullPath(p, workingDirectory)).ToList(), listings, out against);
+            }
+            catch (Exception e) when (e is IOException || e is FormatException || e is InvalidOperationException)
+            {
+                stderr.WriteLine("nanocheck: " + e.Message);
+                return 2;
+            }
+            foreach (var f in result.Findings)
+                stdout.WriteLine(f.Format(DisplayPath(f.File, workingDirectory)));
+            if (result.Files.Count == 0) { stderr.WriteLine("nanocheck: no C# files found"); return 2; }
+            string summary = result.Files.Count + " file" + (result.Files.Count == 1 ? "" : "s") + " checked against " + against;
+            if (result.Findings.Count == 0) { stdout.WriteLine("nanocheck: no findings (" + summary + ")"); return 0; }
+            stdout.WriteLine("nanocheck: " + result.Findings.Count + " finding" + (result.Findings.Count == 1 ? "" : "s") + " (" + summary + ")");
             return 1;
         }
 
