@@ -37,13 +37,7 @@ namespace Mote.Packer.Tests.Models
         static long StateBytes(byte[] blob)
         {
             var arena = new byte[LittleEndian.ReadInt32(blob, BlobFormat.OffArenaBytes)];
-            GC.KeepAlive(new Interpreter(Model.Load(blob), arena)); // warm: one-time process work is not per-model state
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var model = Model.Load(blob);
-            var interpreter = new Interpreter(model, arena);
-            long state = GC.GetAllocatedBytesForCurrentThread() - before;
-            GC.KeepAlive(interpreter);
-            return state;
+            return global::Mote.Packer.Profiles.LoadState.Measure(blob, arena.Length); // warm load, then the smallest of three
         }
 
         static long TflmArenaBytes(string model)

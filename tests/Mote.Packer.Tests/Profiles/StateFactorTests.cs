@@ -101,9 +101,15 @@ namespace Mote.Packer.Tests.Profiles
             byte[] blob = packed.Blob;
             var arena = new byte[packed.Model.ArenaBytes];
             GC.KeepAlive(new Interpreter(Model.Load(blob), arena)); // warm: one-time process work is not per-model state
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var interpreter = new Interpreter(Model.Load(blob), arena);
-            long measured = GC.GetAllocatedBytesForCurrentThread() - before;
+            // The smallest of three loads (as LoadState.Measure): runtime work on this thread can only add bytes.
+            Interpreter interpreter = null;
+            long measured = long.MaxValue;
+            for (int k = 0; k < 3; k++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                interpreter = new Interpreter(Model.Load(blob), arena);
+                measured = Math.Min(measured, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
             return (Measure(interpreter, blob, arena), measured);
         }
 

@@ -22,11 +22,15 @@ namespace Mote.Packer.Profiles
             if (blob == null) throw new ArgumentNullException(nameof(blob));
             var arena = new byte[arenaBytes];
             GC.KeepAlive(new Interpreter(Model.Load(blob), arena));
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var model = Model.Load(blob);
-            var interpreter = new Interpreter(model, arena);
-            long state = GC.GetAllocatedBytesForCurrentThread() - before;
-            GC.KeepAlive(interpreter);
+            // The smallest of three loads (as mote bench): runtime work on this thread can only add bytes.
+            long state = long.MaxValue;
+            for (int k = 0; k < 3; k++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                var interpreter = new Interpreter(Model.Load(blob), arena);
+                state = Math.Min(state, GC.GetAllocatedBytesForCurrentThread() - before);
+                GC.KeepAlive(interpreter);
+            }
             return state;
         }
 
