@@ -173,9 +173,24 @@ namespace Mote.Board
             {
                 int s = Send(MessageType.UploadCommit, null, 0, 0);
                 var ack = WaitFor(MessageType.UploadAck, timeoutMs * 3, other, s);
-                if (ack != null) return ack.AckStatus;
+                if (ack == null) continue;
+                // A retried commit whose first answer was lost or late finds no upload in progress: the
+                // device may already run the new model. Ask which model is active instead of failing.
+                if (a > 0 && ack.AckStatus == Status.NoUpload && ActiveModelIs(crc, blob.Length, timeoutMs * 3, other))
+                    return Status.Committed;
+                return ack.AckStatus;
             }
             throw new TimeoutException("the device did not answer UploadCommit");
+        }
+
+        bool ActiveModelIs(uint crc, int length, int timeoutMs, Action<DeviceMessage> other)
+        {
+            for (int a = 0; a < 5; a++)
+            {
+                var info = RequestInfo(timeoutMs, other);
+                if (info != null) return info.ModelCrc == crc && info.ModelLength == length;
+            }
+            return false;
         }
 
         /// <summary>Sends one float window for on-device classification (validation).</summary>
