@@ -49,6 +49,32 @@ namespace Mote.Device.Tests
         public void Write(byte[] buffer, int start, int count) { var d = Damage(buffer, start, count); inner.Write(d, 0, d.Length); }
     }
 
+    /// <summary>
+    /// Loses the device's answer to the host's first UploadCommit: everything the device sends
+    /// between that commit and the host's next frame is read and thrown away.
+    /// </summary>
+    sealed class LoseFirstCommitAnswer : IByteLink
+    {
+        readonly IByteLink inner;
+        readonly FrameDecoder sent = new FrameDecoder(DeviceLink.MaxPayload);
+        bool dropping, done;
+        public int DroppedBytes;
+        public LoseFirstCommitAnswer(IByteLink inner) { this.inner = inner; }
+        public int Read(byte[] buffer, int start, int count)
+        {
+            int n = inner.Read(buffer, start, count);
+            if (n > 0 && dropping) { DroppedBytes += n; return 0; }
+            return n;
+        }
+        public void Write(byte[] buffer, int start, int count)
+        {
+            dropping = false;
+            for (int i = start; i < start + count; i++)
+                if (sent.Push(buffer[i]) == DecodeResult.Frame && sent.Type == MessageType.UploadCommit && !done) { dropping = true; done = true; }
+            inner.Write(buffer, start, count);
+        }
+    }
+
     public class BoardTests : IClassFixture<EcgFixture>
     {
         readonly EcgFixture ecg;
@@ -148,6 +174,41 @@ namespace Mote.Device.Tests
             }
         }
 
+        /// <summary>
+        /// The device commits but its Committed answer is lost: the host's retried commit finds no
+        /// upload in progress, asks the device which model is active (Info names it by the blob's
+        /// header CRC) and reports success, because the new model is running.
+        /// </summary>
+        [SkippableFact]
+        public void LostCommitAnswer_RetryAsksTheDevice_AndReportsCommitted()
+        {
+            var stop = new CancellationTokenSource();
+            using var host = StartBoard(out var thread, stop, out var board, null);
+            try
+            {
+                var link = new LoseFirstCommitAnswer(host);
+                var client = new HostClient(link);
+                var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                client.Trace = trace.Enqueue;
+                var blob2 = SecondBlob();
+                int status = client.Deploy(blob2, 512, null, null, 200, 50);
+                string conversation = string.Join("\n", trace);
+                output.WriteLine(conversation);
+                Assert.True(status == Status.Committed, $"deploy ended with status {status}; the conversation:\n" + conversation);
+                Assert.Equal(Crc32.Compute(blob2, 0, blob2.Length), board.Store.ActiveCrc);
+                // The path under test was taken: the first commit went unanswered, the retry found no upload.
+                Assert.True(link.DroppedBytes > 0, "no device answer was dropped");
+                Assert.Contains(trace, t => t.Contains("no ack"));
+                Assert.Contains(trace, t => t.StartsWith("commit") && t.EndsWith("status " + Status.NoUpload));
+                Assert.Contains(trace, t => t.StartsWith("info: ") && t.Contains(Model.Load(blob2).Crc.ToString("x8")));
+            }
+            finally
+            {
+                stop.Cancel();
+                thread.Join(5000);
+            }
+        }
+
         /// <summary>Lossy link (1% of bytes flipped, dropped or duplicated, both directions) over the pty: the upload still completes.</summary>
         [SkippableFact]
         public void LossyLink_UploadStillCompletes_NoCorruptFrameAccepted()
@@ -158,11 +219,13 @@ namespace Mote.Device.Tests
             {
                 var lossy = new LossyLink(host, 0.01, 5);
                 var client = new HostClient(lossy);
+                var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+                client.Trace = trace.Enqueue;
                 var blob2 = SecondBlob();
                 // 50 ms per ack keeps the run short; 1000 consecutive misses per chunk only guards against a hang
                 // (a starved device thread under a loaded CI machine can miss many 50 ms windows in a row).
                 int status = client.Deploy(blob2, 64, null, null, 50, 1000);
-                Assert.Equal(Status.Committed, status);
+                Assert.True(status == Status.Committed, $"deploy ended with status {status}; the end of the conversation:\n" + string.Join("\n", trace.Skip(Math.Max(0, trace.Count - 20))));
                 Assert.Equal(Crc32.Compute(blob2, 0, blob2.Length), board.Store.ActiveCrc);
                 var d = board.Device.Decoder;
                 output.WriteLine($"lossy link: {lossy.Bytes} bytes, {lossy.Flipped} flipped, {lossy.Dropped} dropped, {lossy.Duplicated} duplicated; "

@@ -59,6 +59,9 @@ namespace Mote.Board
 
         public HostClient(IByteLink link) => this.link = link;
 
+        /// <summary>Optional log of the upload conversation (retries, timeouts, unexpected answers), for <c>mote deploy --verbose</c> and tests.</summary>
+        public Action<string> Trace;
+
         public FrameDecoder Decoder => decoder;
 
         /// <summary>Next message, or null after <paramref name="timeoutMs"/>.</summary>
@@ -155,6 +158,7 @@ namespace Mote.Board
                 var ack = WaitFor(MessageType.UploadAck, timeoutMs, other, s);
                 if (ack == null || (ack.AckStatus != Status.Ok && ack.AckStatus != Status.BadOffset))
                 {
+                    Trace?.Invoke(ack == null ? $"chunk at {next} (seq {s}): no ack in {timeoutMs} ms" : $"chunk at {next} (seq {s}): status {ack.AckStatus}");
                     if (ack != null && ack.AckStatus == Status.NoUpload)
                     {
                         // The device restarted: begin again (it resumes where it can).
@@ -173,22 +177,27 @@ namespace Mote.Board
             {
                 int s = Send(MessageType.UploadCommit, null, 0, 0);
                 var ack = WaitFor(MessageType.UploadAck, timeoutMs * 3, other, s);
+                Trace?.Invoke(ack == null ? $"commit (seq {s}): no ack in {timeoutMs * 3} ms" : $"commit (seq {s}): status {ack.AckStatus}");
                 if (ack == null) continue;
                 // A retried commit whose first answer was lost or late finds no upload in progress: the
                 // device may already run the new model. Ask which model is active instead of failing.
-                if (a > 0 && ack.AckStatus == Status.NoUpload && ActiveModelIs(crc, blob.Length, timeoutMs * 3, other))
+                // Info names the model by its header CRC (the blob's own, over bytes 20..end), not the
+                // whole-blob CRC the upload uses.
+                if (a > 0 && ack.AckStatus == Status.NoUpload && blob.Length >= BlobFormat.CrcStart
+                    && ActiveModelIs(LittleEndian.ReadUInt32(blob, BlobFormat.CrcFieldOffset), blob.Length, timeoutMs * 3, other))
                     return Status.Committed;
                 return ack.AckStatus;
             }
             throw new TimeoutException("the device did not answer UploadCommit");
         }
 
-        bool ActiveModelIs(uint crc, int length, int timeoutMs, Action<DeviceMessage> other)
+        bool ActiveModelIs(uint headerCrc, int length, int timeoutMs, Action<DeviceMessage> other)
         {
             for (int a = 0; a < 5; a++)
             {
                 var info = RequestInfo(timeoutMs, other);
-                if (info != null) return info.ModelCrc == crc && info.ModelLength == length;
+                Trace?.Invoke(info == null ? "info: no answer" : "info: " + info.Describe());
+                if (info != null) return info.ModelCrc == headerCrc && info.ModelLength == length;
             }
             return false;
         }

@@ -74,8 +74,9 @@ Usage:
   mote monitor --port <tty> [--count N] [--json]
       Print results, logs and device info live (reconnects); --count N --json
       prints N results as JSON lines and exits.
-  mote deploy --port <tty> <model.mote>
+  mote deploy --port <tty> <model.mote> [--verbose]
       Upload a blob in acknowledged chunks (resumes), verify the device switched.
+      --verbose logs every retry, timeout and unexpected answer.
   mote validate --port <tty> <model.mote> --data <dir> [--count N] [--json]
       Send the test windows of <dir> (test_x.npy, test_y.npy) to the device and
       compare every device result with the host run of the same blob.

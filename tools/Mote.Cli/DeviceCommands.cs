@@ -123,12 +123,14 @@ namespace Mote.Cli
             string port = a.Get("--port");
             if (port == null) throw new UsageException("missing --port <tty>");
             string path = a.Positional(0, "<model.mote>");
+            bool verbose = a.Has("--verbose");
             a.NoMorePositionals(1);
             a.RejectUnused();
             byte[] blob = File.ReadAllBytes(path);
             var model = Model.Load(blob);
             using var link = TtyLink.Open(port);
             var client = new HostClient(link);
+            if (verbose) client.Trace = t => err.WriteLine("\ndeploy: " + t);
             int last = -1;
             int status = client.Deploy(blob, 512, (done, total) =>
             {
