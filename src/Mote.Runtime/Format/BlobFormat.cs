@@ -12,7 +12,7 @@ namespace Mote.Runtime.Format
         /// (<see cref="OpCode.RequantStrideWord"/>); an older reader rejects an operator that
         /// has it by its parameter word count, so a 1.2 blob without it runs on 1.0/1.1 runtimes.
         /// </summary>
-        public const int MinorVersion = 2;
+        public const int MinorVersion = 3;
 
         /// <summary>The minor version that introduced the requantization stride word (1.2).</summary>
         public const int RequantStrideSinceMinorVersion = 2;
@@ -111,6 +111,12 @@ namespace Mote.Runtime.Format
         // Format 1.1.
         public const int Mul = 9, Logistic = 10, Tanh = 11, LeakyRelu = 12, Relu = 13, Relu6 = 14,
             Pad = 15, Concatenation = 16, Squeeze = 17, Quantize = 18, HardSwish = 19, Mean = 20;
+        // Format 1.3 (codes reserved here; an op is known once ParamWords returns >= 0 for it).
+        public const int Dequantize = 21, StridedSlice = 22, Transpose = 23, Sub = 24, TransposeConv = 25,
+            Svdf = 26, UnidirectionalSequenceLstm = 27, Cast = 28, Div = 29, Maximum = 30, Minimum = 31,
+            SignalWindow = 32, SignalRfft = 33, SignalEnergy = 34, SignalFilterBank = 35,
+            SignalFilterBankSquareRoot = 36, SignalFilterBankSpectralSubtraction = 37, SignalFilterBankLog = 38,
+            SignalPcan = 39, SignalFftAutoScale = 40;
 
         /// <summary>Highest op code this runtime knows.</summary>
         public const int Max = 20;
@@ -142,6 +148,26 @@ namespace Mote.Runtime.Format
                 case Quantize: return "QUANTIZE";
                 case HardSwish: return "HARD_SWISH";
                 case Mean: return "MEAN";
+                case Dequantize: return "DEQUANTIZE";
+                case StridedSlice: return "STRIDED_SLICE";
+                case Transpose: return "TRANSPOSE";
+                case Sub: return "SUB";
+                case TransposeConv: return "TRANSPOSE_CONV";
+                case Svdf: return "SVDF";
+                case UnidirectionalSequenceLstm: return "UNIDIRECTIONAL_SEQUENCE_LSTM";
+                case Cast: return "CAST";
+                case Div: return "DIV";
+                case Maximum: return "MAXIMUM";
+                case Minimum: return "MINIMUM";
+                case SignalWindow: return "SIGNAL_WINDOW";
+                case SignalRfft: return "SIGNAL_RFFT";
+                case SignalEnergy: return "SIGNAL_ENERGY";
+                case SignalFilterBank: return "SIGNAL_FILTER_BANK";
+                case SignalFilterBankSquareRoot: return "SIGNAL_FILTER_BANK_SQUARE_ROOT";
+                case SignalFilterBankSpectralSubtraction: return "SIGNAL_FILTER_BANK_SPECTRAL_SUBTRACTION";
+                case SignalFilterBankLog: return "SIGNAL_FILTER_BANK_LOG";
+                case SignalPcan: return "SIGNAL_PCAN";
+                case SignalFftAutoScale: return "SIGNAL_FFT_AUTO_SCALE";
                 default: return "op code " + code;
             }
         }
@@ -210,10 +236,10 @@ namespace Mote.Runtime.Format
             return code == Concatenation ? MaxConcatenationInputs : InputCount(code);
         }
 
-        /// <summary>The format minor version that introduced an op code (0 for 1.0's codes, 1 for 9..20).</summary>
+        /// <summary>The format minor version that introduced an op code (0 for 1.0's codes, 1 for 9..20, 3 for 21..40).</summary>
         public static int SinceMinorVersion(int code)
         {
-            return code >= Mul ? 1 : 0;
+            return code >= Dequantize ? 3 : code >= Mul ? 1 : 0;
         }
     }
 

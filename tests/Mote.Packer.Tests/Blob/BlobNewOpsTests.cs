@@ -44,7 +44,7 @@ namespace Mote.Packer.Tests.Blob
         public void Load_NewOpsGraph_ExposesTheTwelveFormat11OpCodesInACurrentVersionBlob()
         {
             var b = Blob();
-            Assert.Equal(2, LittleEndian.ReadUInt16(b, BlobFormat.OffMinor)); // the writer writes the current minor version, 1.2
+            Assert.Equal(3, LittleEndian.ReadUInt16(b, BlobFormat.OffMinor)); // the writer writes the current minor version, 1.3
             var m = Model.Load(b);
             Assert.Equal(new[] { OpCode.Mul, OpCode.Relu, OpCode.LeakyRelu, OpCode.Concatenation, OpCode.Pad, OpCode.Quantize,
                     OpCode.Logistic, OpCode.Tanh, OpCode.Relu6, OpCode.Squeeze, OpCode.HardSwish, OpCode.Mean },

@@ -35,7 +35,7 @@ namespace Mote.Packer.Tests.Blob
             var b = Blob();
             Assert.Equal(new byte[] { 0x4D, 0x4F, 0x54, 0x45 }, b[..4]);
             Assert.Equal(1, LittleEndian.ReadUInt16(b, 4));
-            Assert.Equal(2, LittleEndian.ReadUInt16(b, 6)); // format 1.2: the writer writes the current minor version
+            Assert.Equal(3, LittleEndian.ReadUInt16(b, 6)); // format 1.3: the writer writes the current minor version
             Assert.Equal(64, LittleEndian.ReadInt32(b, 8));
             Assert.Equal(b.Length, LittleEndian.ReadInt32(b, 12));
             // CRC over [20, total): recomputed here independently of the writer's Seal.
