@@ -109,7 +109,7 @@ namespace Mote.Runtime
             int n = model.OperatorCount;
             for (int i = 0; i < n; i++)
             {
-                if (model.OperatorCode(i) != OpCode.Concatenation) continue;
+                if (model.OperatorCode(i) != OpCode.Concatenation && model.OperatorCode(i) != OpCode.UnidirectionalSequenceLstm) continue;
                 if (concatInputs == null)
                 {
                     concatInputs = new byte[n][][];
