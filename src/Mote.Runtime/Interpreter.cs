@@ -81,6 +81,9 @@ namespace Mote.Runtime
         // Per operator, for CONCATENATION only (null when the model has none): every input's array and start.
         readonly byte[][][] concatInputs;
         readonly int[][] concatStarts;
+        // int16 gate buffers of UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM's four scratch buffers), one array
+        // sized for the largest such operator (operators run one at a time); null when the model has none.
+        readonly short[] lstmScratch;
         // Created on first request.
         TensorView[] inputViews, outputViews, views;
 
@@ -107,6 +110,13 @@ namespace Mote.Runtime
             this.model = model;
             this.arena = arena ?? new byte[model.ArenaBytes];
             int n = model.OperatorCount;
+            int lstmScratchElements = 0;
+            for (int i = 0; i < n; i++)
+            {
+                UnidirectionalSequenceLstmParams lstm = model.Prepared[i] as UnidirectionalSequenceLstmParams;
+                if (lstm != null && lstm.ScratchElements > lstmScratchElements) lstmScratchElements = lstm.ScratchElements;
+            }
+            if (lstmScratchElements > 0) lstmScratch = new short[lstmScratchElements];
             for (int i = 0; i < n; i++)
             {
                 if (model.OperatorCode(i) != OpCode.Concatenation && model.OperatorCode(i) != OpCode.UnidirectionalSequenceLstm) continue;
@@ -263,6 +273,9 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.UnidirectionalSequenceLstm:
+                    UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, concatInputs[index], concatStarts[index], output, outStart, lstmScratch);
                     break;
             }
         }
