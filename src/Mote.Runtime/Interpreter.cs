@@ -119,7 +119,7 @@ namespace Mote.Runtime
             if (lstmScratchElements > 0) lstmScratch = new short[lstmScratchElements];
             for (int i = 0; i < n; i++)
             {
-                if (model.OperatorCode(i) != OpCode.Concatenation && model.OperatorCode(i) != OpCode.UnidirectionalSequenceLstm) continue;
+                if (model.OperatorCode(i) != OpCode.Concatenation) continue;
                 if (concatInputs == null)
                 {
                     concatInputs = new byte[n][][];

@@ -97,7 +97,7 @@ namespace Mote.Packer
                     throw new PackException($"{file}: operator {i} ({OpName(sub.Operators[i])}): quantization parameters are out of range: {e.Message}", e);
                 }
                 foreach (int t in op.Inputs)
-                    if (t >= 0 && !graph.Tensors[t].IsConstant && !graph.Tensors[t].IsVariable && !written.Contains(t))
+                    if (t >= 0 && !graph.Tensors[t].IsConstant && !written.Contains(t))
                         throw new PackException($"{file}: operator {i} ({op.Name}) reads {graph.Tensors[t].Describe} before any operator writes it");
                 foreach (int t in op.Outputs) written.Add(t);
                 graph.Operators.Add(op);
@@ -169,7 +169,8 @@ namespace Mote.Packer
                     throw new PackException($"{file}: tensor {tfl} '{t.Name}' has {buffer.Data.Length} bytes of data but its shape {t.ShapeText} needs {t.Bytes}");
                 t.Data = buffer.Data;
             }
-            t.IsVariable = src.IsVariable;
+            if (src.IsVariable)
+                throw new PackException($"{file}: tensor {tfl} '{t.Name}' is a variable (state) tensor; stateful models are not supported yet");
             graph.AddTensor(t);
             tensorMap[tfl] = t.Index;
             return t.Index;

@@ -22,7 +22,6 @@ namespace Mote.Packer.Graph
         public int ArenaOffset = -1;
 
         public bool IsConstant => Data != null;
-        public bool IsVariable; // TEMP shim until main's variable tensors
 
         public long ElementCount
         {

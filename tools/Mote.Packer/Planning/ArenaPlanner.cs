@@ -46,7 +46,6 @@ namespace Mote.Packer.Planning
                 foreach (int t in g.Operators[i].Outputs) Touch(t, i);
             }
             foreach (int t in g.Outputs) Touch(t, g.Operators.Count);
-            for (int t = 0; t < n; t++) if (g.Tensors[t].IsVariable) { Touch(t, -1); Touch(t, g.Operators.Count); }
             var list = new List<Lifetime>();
             for (int t = 0; t < n; t++)
                 if (first[t] != int.MaxValue) list.Add(new Lifetime(t, first[t], last[t], g.Tensors[t].Bytes));
