@@ -97,7 +97,7 @@ namespace Mote.Packer
                     throw new PackException($"{file}: operator {i} ({OpName(sub.Operators[i])}): quantization parameters are out of range: {e.Message}", e);
                 }
                 foreach (int t in op.Inputs)
-                    if (t >= 0 && !graph.Tensors[t].IsConstant && !written.Contains(t))
+                    if (t >= 0 && !graph.Tensors[t].IsConstant && !graph.Tensors[t].IsVariable && !written.Contains(t))
                         throw new PackException($"{file}: operator {i} ({op.Name}) reads {graph.Tensors[t].Describe} before any operator writes it");
                 foreach (int t in op.Outputs) written.Add(t);
                 graph.Operators.Add(op);
@@ -170,7 +170,12 @@ namespace Mote.Packer
                 t.Data = buffer.Data;
             }
             if (src.IsVariable)
-                throw new PackException($"{file}: tensor {tfl} '{t.Name}' is a variable (state) tensor; stateful models are not supported yet");
+            {
+                // State of SVDF/LSTM-style ops: TFLM ignores any initial buffer and resets it to the zero point,
+                // so Mote keeps it in the arena and clears it the same way (Interpreter.ResetState).
+                t.Data = null;
+                t.IsVariable = true;
+            }
             graph.AddTensor(t);
             tensorMap[tfl] = t.Index;
             return t.Index;
@@ -688,8 +693,8 @@ namespace Mote.Packer
             if (c.DataType != DataType.Int16 || c.Scales.Length == 0)
                 throw new PackException($"{where}: cell state {c.Describe} must be int16 with a scale (the integer LSTM keeps its cell in int16)");
             if (c.ZeroPoint != 0) throw new PackException($"{where}: cell state {c.Describe} has zero point {c.ZeroPoint}; it must be symmetric");
-            if (h.IsConstant || c.IsConstant)
-                throw new PackException($"{where}: the hidden and cell states must be variable tensors, not constants");
+            if (!h.IsVariable || !c.IsVariable)
+                throw new PackException($"{where}: the hidden state {h.Describe} and cell state {c.Describe} must be variable tensors (TFLite Micro requires is_variable)");
             bool timeMajor = options.TimeMajor;
             int batches = timeMajor ? x.Shape[1] : x.Shape[0];
             int steps = timeMajor ? x.Shape[0] : x.Shape[1];

@@ -14,7 +14,7 @@ namespace Mote.Packer.Tests.Models
         readonly ITestOutputHelper log;
         public LstmDevTests(ITestOutputHelper log) { this.log = log; }
 
-        static void Reset(Interpreter it)
+        static void ResetUnused(Interpreter it)
         {
             var m = it.Model;
             for (int i = 0; i < m.OperatorCount; i++)
@@ -43,7 +43,7 @@ namespace Mote.Packer.Tests.Models
             int bad = 0;
             for (int s = 0; s < 8; s++)
             {
-                Reset(it);
+                it.ResetState();
                 it.GetInput(0).CopyFrom(File.ReadAllBytes(Path.Combine(dir, $"input_{s}.bin")), 0);
                 for (int i = 0; i < m.OperatorCount; i++)
                 {
