@@ -1,3 +1,4 @@
+using System;
 using Mote.Runtime.Kernels;
 using Xunit;
 
@@ -163,6 +164,87 @@ namespace Mote.Runtime.Tests.Kernels
             Assert.Equal(5, (sbyte)output[0]);
             Assert.Equal(6, (sbyte)output[1]);
             Assert.Equal(209, (short)(state[2] | (state[3] << 8)));
+        }
+
+        // ------------------------------------------------------------ batches: time major and batch major
+
+        /// <summary>Random small LSTM (input 3, state 2) with realistic requantization; states at offset 0 (hidden) and 8 (cell).</summary>
+        static (UnidirectionalSequenceLstmParams p, byte[][] inputs, int[] starts) RandomLstm(int batches, int steps, bool timeMajor, Random rng)
+        {
+            const int I = 3, S = 2;
+            var p = new UnidirectionalSequenceLstmParams
+            {
+                TimeMajor = timeMajor, Batches = batches, TimeSteps = steps, InputSize = I, StateSize = S,
+                StepBatches = timeMajor ? batches : 1,
+                InputOffset = 7, HiddenOffset = 2, HiddenZeroPoint = -2, CellGateSigmoid = false, CellClip = 20000,
+                CellTanhMultiplier = 0, CellTanhLeftShift = 1, // cell scale 2^-11
+                ForgetCellMultiplier = 1 << 30, ForgetCellShift = -14,
+                InputCellMultiplier = 1 << 30, InputCellShift = -18,
+                HiddenMultiplier = 1_300_000_000, HiddenShift = -7,
+            };
+            for (int k = 0; k < 8; k++) { p.GateMultipliers[k] = 1_100_000_000 + 10_000_000 * k; p.GateShifts[k] = 3 - (k % 3); }
+            var inputs = new byte[24][];
+            var starts = new int[24];
+            for (int k = 0; k < 24; k++) starts[k] = -1;
+            byte[] Random8(int n) { var b = new byte[n]; rng.NextBytes(b); return b; }
+            for (int g = 0; g < 4; g++)
+            {
+                inputs[1 + g] = Random8(S * I); starts[1 + g] = 0;
+                inputs[5 + g] = Random8(S * S); starts[5 + g] = 0;
+                var bias = new byte[4 * S];
+                for (int o = 0; o < S; o++) BitConverter.GetBytes(rng.Next(-3000, 3000)).CopyTo(bias, 4 * o);
+                inputs[12 + g] = bias; starts[12 + g] = 0;
+            }
+            var state = new byte[8 + 2 * batches * S];
+            for (int k = 0; k < batches * S; k++) state[k] = unchecked((byte)(sbyte)-2); // hidden reset to its zero point
+            inputs[18] = state; starts[18] = 0;
+            inputs[19] = state; starts[19] = 8;
+            return (p, inputs, starts);
+        }
+
+        [Fact]
+        public void Eval_TwoBatches_TimeMajorAndBatchMajorEqualIndependentSequences()
+        {
+            // TFLM: batches never mix. Time major steps all batches at once ([T, B, I] in, [T, B, S] out);
+            // batch major runs each batch's whole sequence with that batch's state rows ([B, T, I] -> [B, T, S]).
+            // Both must equal running every sequence alone (batch 1).
+            const int B = 2, T = 4, I = 3, S = 2;
+            var x = new byte[B * T * I];
+            new Random(5).NextBytes(x);
+            var alone = new byte[B][];
+            for (int b = 0; b < B; b++)
+            {
+                var (p1, in1, st1) = RandomLstm(1, T, false, new Random(11));
+                in1[0] = new byte[T * I]; st1[0] = 0;
+                Array.Copy(x, b * T * I, in1[0], 0, T * I);
+                alone[b] = new byte[T * S];
+                UnidirectionalSequenceLstm.Eval(p1, in1, st1, alone[b], 0, new short[p1.ScratchElements]);
+            }
+
+            var (pb, inb, stb) = RandomLstm(B, T, false, new Random(11));
+            inb[0] = x; stb[0] = 0;
+            var outB = new byte[B * T * S];
+            UnidirectionalSequenceLstm.Eval(pb, inb, stb, outB, 0, new short[pb.ScratchElements]);
+
+            var (pt, intm, stt) = RandomLstm(B, T, true, new Random(11));
+            var xt = new byte[T * B * I];
+            for (int b = 0; b < B; b++) for (int t = 0; t < T; t++) Array.Copy(x, (b * T + t) * I, xt, (t * B + b) * I, I);
+            intm[0] = xt; stt[0] = 0;
+            var outT = new byte[T * B * S];
+            UnidirectionalSequenceLstm.Eval(pt, intm, stt, outT, 0, new short[pt.ScratchElements]);
+
+            bool anyNonZero = false;
+            for (int b = 0; b < B; b++)
+                for (int t = 0; t < T; t++)
+                    for (int s = 0; s < S; s++)
+                    {
+                        byte expected = alone[b][t * S + s];
+                        anyNonZero |= (sbyte)expected != -2;
+                        Assert.Equal(expected, outB[(b * T + t) * S + s]);
+                        Assert.Equal(expected, outT[(t * B + b) * S + s]);
+                    }
+            Assert.True(anyNonZero, "degenerate case: every output is the hidden zero point");
+            Assert.NotEqual(alone[0], alone[1]);
         }
     }
 }
