@@ -69,6 +69,7 @@ namespace Mote.Packer.Tests.Models
         [InlineData("hello_world_int8")]
         [InlineData("micro_speech")]
         [InlineData("mlperf_kws_dscnn")]
+        [InlineData("mnist_lstm_int8")]
         public void Pack_MutatedModel_OnlyTypedErrors(string model)
         {
             byte[] original = File.ReadAllBytes(SharedModels.ModelPath(model));
