@@ -51,6 +51,10 @@ namespace Mote.Runtime.Format
 
         // Tensor storage kinds.
         public const int StorageArena = 0, StorageConstant = 1;
+        /// <summary>Tensor record byte 3 (1.3): flags. Bit 0 = variable (state) tensor; other bits must be 0.</summary>
+        public const int TensorFlagsOffset = 3, TensorFlagVariable = 1;
+        /// <summary>The first minor version whose tensor records may set <see cref="TensorFlagVariable"/>.</summary>
+        public const int VariableTensorsSinceMinorVersion = 3;
 
         public static string SectionName(int kind)
         {
@@ -119,10 +123,13 @@ namespace Mote.Runtime.Format
             SignalPcan = 39, SignalFftAutoScale = 40;
 
         /// <summary>Highest op code this runtime knows (codes below it may still be unknown: see <see cref="ParamWords"/>).</summary>
-        public const int Max = 23;
+        public const int Max = 27;
 
         /// <summary>Most inputs a CONCATENATION may have (TFLM's kMaxInputNum).</summary>
         public const int MaxConcatenationInputs = 10;
+
+        /// <summary>UNIDIRECTIONAL_SEQUENCE_LSTM always lists TFLite's 24 inputs (absent optional ones as -1).</summary>
+        public const int UnidirectionalSequenceLstmInputs = 24;
 
         public static string Name(int code)
         {
@@ -200,6 +207,7 @@ namespace Mote.Runtime.Format
                 case Dequantize: return 2;
                 case StridedSlice: return 15;
                 case Transpose: return 5;
+                case UnidirectionalSequenceLstm: return 29;
                 default: return -1;
             }
         }
@@ -229,6 +237,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
                 case Add: case Mul: return 2;
+                case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }
         }
