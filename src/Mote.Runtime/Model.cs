@@ -1383,7 +1383,8 @@ namespace Mote.Runtime
                         + " leave the input extent " + extent);
                 s.Start[d] = start;
                 s.Count[d] = count;
-                s.Step[d] = step;
+                // A single index never steps; 1 keeps the kernel's byte strides small (and its inner copy contiguous).
+                s.Step[d] = count == 1 ? 1 : step;
                 total *= count;
             }
             if (total != TensorElements(output))

@@ -288,6 +288,25 @@ namespace Mote.Packer.Tests.Models
             Assert.Contains(expected, LoadWithWord(model, word, value).Message);
         }
 
+        [Fact]
+        public void Load_StridedSliceHugeStepOnASingleIndexAxis_LoadsAndRunsAsStepOne()
+        {
+            // Axis 3 (rows) takes one index: its step word is irrelevant, even 2^30, and must not upset the kernel's strides.
+            var model = Slice(new[] { 3, 4 }, new[] { 2 }, new[] { 1, 0 }, new[] { 2, 4 }, new[] { 1, 2 }, SliceOptions(shrink: 1));
+            var blob = Packer.PackTflite(model, File).Blob;
+            int paramStart = Model.Load(blob).GetOperator(0).ParamStart;
+            int paramsAt = -1;
+            for (int i = 0; i < LittleEndian.ReadInt32(blob, BlobFormat.OffSectionCount); i++)
+                if (LittleEndian.ReadInt32(blob, 64 + 16 * i) == BlobFormat.SectionParams) paramsAt = LittleEndian.ReadInt32(blob, 64 + 16 * i + 4);
+            LittleEndian.WriteInt32(blob, paramsAt + 4 * (paramStart + 13), 1 << 30);
+            BlobWriter.Seal(blob);
+            var it = new Interpreter(Model.Load(blob));
+            it.GetInput(0).CopyFrom(Iota(12), 0);
+            it.Invoke();
+            Assert.Equal(4, it.GetOutput(0).GetInt8(0));
+            Assert.Equal(6, it.GetOutput(0).GetInt8(1));
+        }
+
         [Theory]
         [InlineData(4, 4, "permutation")]      // words 0,1,2,4,3 -> 0,1,2,4,4: 4 twice
         [InlineData(0, 5, "permutation")]      // 5 is not an axis
