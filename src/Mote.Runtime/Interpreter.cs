@@ -109,7 +109,7 @@ namespace Mote.Runtime
             int n = model.OperatorCount;
             for (int i = 0; i < n; i++)
             {
-                if (model.OperatorCode(i) != OpCode.Concatenation) continue;
+                if (model.OperatorCode(i) != OpCode.Concatenation && model.OperatorInputCount(i) <= 3) continue;
                 if (concatInputs == null)
                 {
                     concatInputs = new byte[n][][];
@@ -263,6 +263,9 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Svdf:
+                    Svdf.Eval((SvdfParams)p, concatInputs[index], concatStarts[index], output, outStart);
                     break;
             }
         }

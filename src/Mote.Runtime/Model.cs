@@ -526,8 +526,9 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions and fully-connected layers may be absent.
-            return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected);
+            // The bias of convolutions, fully-connected layers and SVDF may be absent.
+            return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected)
+                || input == 3 && code == OpCode.Svdf;
         }
 
         MoteFormatException Op(int op, int offset, string message)
@@ -583,6 +584,8 @@ namespace Mote.Runtime
                     return PrepareHardSwish(op, p);
                 case OpCode.Mean:
                     return PrepareMean(op, p);
+                case OpCode.Svdf:
+                    return PrepareSvdf(op, p);
                 default:
                     return null; // unreachable: ReadOperators rejected unknown codes
             }
@@ -1149,6 +1152,62 @@ namespace Mote.Runtime
             int[] r = new int[rank];
             for (int d = 0; d < rank; d++) r[d] = ExtendedDim(t, rank, d);
             return r;
+        }
+
+        // ---------------------------------------------------------------- format 1.3 operators
+
+        /// <summary>
+        /// SVDF (TFLM PrepareSvdf, integer path): input [B, I] int8, weights_feature [F, I] int8,
+        /// weights_time [F, M] and state [B, F * M] both int16 or both int8, optional int32 bias
+        /// [F / rank], output [B, F / rank] int8. The state is read and written in place, so it
+        /// must be an arena tensor.
+        /// </summary>
+        SvdfParams PrepareSvdf(int op, int p)
+        {
+            int input = OperatorInput(op, 0), wf = OperatorInput(op, 1), wt = OperatorInput(op, 2);
+            int bias = OperatorInput(op, 3), state = OperatorInput(op, 4), output = OperatorOutput(op);
+            RequireType(op, input, DataType.Int8, 2, "input");
+            RequireType(op, wf, DataType.Int8, 2, "weights_feature");
+            int stateType = TensorType(state);
+            if (stateType != DataType.Int16 && stateType != DataType.Int8)
+                throw Op(op, -1, "state tensor " + state + " is " + DataType.Name(stateType) + ", expected int16 or int8");
+            RequireType(op, state, stateType, 2, "state");
+            RequireType(op, wt, stateType, 2, "weights_time (same type as the state)");
+            RequireType(op, output, DataType.Int8, 2, "output");
+            if (TensorIsConstant(state)) throw Op(op, -1, "state tensor " + state + " is a constant; it must live in the arena");
+            SvdfParams s = new SvdfParams();
+            s.Rank = Word(p, 0);
+            s.InputOffset = Word(p, 1);
+            s.StateZeroPoint = Word(p, 2);
+            s.OutputOffset = Word(p, 3);
+            s.Multiplier1 = Word(p, 4);
+            s.Shift1 = Word(p, 5);
+            s.Multiplier2 = Word(p, 6);
+            s.Shift2 = Word(p, 7);
+            s.StateIsInt16 = stateType == DataType.Int16;
+            s.Batches = TensorDim(input, 0);
+            s.InputSize = TensorDim(input, 1);
+            s.Filters = TensorDim(wf, 0);
+            s.Memory = TensorDim(wt, 1);
+            if (s.Rank < 1 || s.Filters % s.Rank != 0)
+                throw Op(op, p, "rank " + s.Rank + " does not divide the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            s.Units = s.Filters / s.Rank;
+            if (TensorDim(wf, 1) != s.InputSize)
+                throw Op(op, -1, "weights_feature " + ShapeText(wf) + " does not match input " + ShapeText(input));
+            if (TensorDim(wt, 0) != s.Filters)
+                throw Op(op, -1, "weights_time " + ShapeText(wt) + " does not have the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            if (TensorDim(state, 0) != s.Batches || (long)TensorDim(state, 1) != (long)s.Filters * s.Memory)
+                throw Op(op, -1, "state " + ShapeText(state) + " is not [" + s.Batches + "," + ((long)s.Filters * s.Memory) + "] (batches, filters x memory)");
+            if (TensorDim(output, 0) != s.Batches || TensorDim(output, 1) != s.Units)
+                throw Op(op, -1, "output " + ShapeText(output) + " is not [" + s.Batches + "," + s.Units + "] (batches, filters / rank)");
+            RequireBias(op, bias, s.Units);
+            int zpMin = s.StateIsInt16 ? -32768 : -128, zpMax = s.StateIsInt16 ? 32767 : 127;
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.StateZeroPoint, zpMin, zpMax) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p + 4, "zero points out of range (input offset " + s.InputOffset + ", state zero point " + s.StateZeroPoint
+                    + ", output zero point " + s.OutputOffset + ")");
+            RequireMultiplier(op, s.Multiplier1, s.Shift1, p + 16, "feature (effective scale 1)");
+            RequireMultiplier(op, s.Multiplier2, s.Shift2, p + 24, "time (effective scale 2)");
+            return s;
         }
     }
 }

@@ -19,19 +19,19 @@ namespace Mote.Packer
     {
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
-            TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
+            TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25, TflSvdf = 27,
             TflTanh = 28, TflPad = 34, TflMean = 40, TflSqueeze = 43, TflPadV2 = 60, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117;
 
         static readonly int[] Supported =
         {
             TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
             TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
-            TflSqueeze, TflTanh,
+            TflSqueeze, TflSvdf, TflTanh,
         };
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
         const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, TANH (int8)";
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, SVDF (int8, int16 or int8 state), TANH (int8)";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
         const long MaxTensorBytes = 1L << 28;
@@ -268,6 +268,12 @@ namespace Mote.Packer
                     break;
                 case TflMean:
                     LowerMean(op, where, src, Input(0), o, src.BuiltinOptions as ReducerOptions);
+                    break;
+                case TflSvdf:
+                    // TFLM's EvalSvdf reads the bias only when the operator has 5 inputs.
+                    if (src.Inputs.Length != 5)
+                        throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 5 (input, weights_feature, weights_time, bias or -1, state)");
+                    LowerSvdf(op, where, Input(0), Input(1), Input(2), Input(3, true), Input(4), o, src.BuiltinOptions as SVDFOptions);
                     break;
                 case TflReshape:
                 {
@@ -784,6 +790,76 @@ namespace Mote.Packer
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, mask };
             op.Macs = i.ElementCount;
+        }
+
+        // ------------------------------------------------------------------ format 1.3 operators
+
+        /// <summary>
+        /// SVDF, TFLM's integer path (svdf_common.cc PrepareSvdf / EvalIntegerSvdfReference): int8
+        /// input, feature weights and output, time weights and state of one type (int16 or int8),
+        /// optional int32 bias. The two multipliers are computed as TFLM's Prepare does: the scale
+        /// products and quotient in float, then QuantizeMultiplier on the double.
+        /// </summary>
+        void LowerSvdf(PackOperator op, string where, int inputIdx, int wfIdx, int wtIdx, int biasIdx, int stateIdx, PackTensor o, SVDFOptions options)
+        {
+            if (options == null) throw new PackException($"{where}: missing SVDFOptions");
+            var i = graph.Tensors[inputIdx];
+            var wf = graph.Tensors[wfIdx];
+            var wt = graph.Tensors[wtIdx];
+            var st = graph.Tensors[stateIdx];
+            RequireInt8(where, i, "input");
+            RequireInt8(where, wf, "weights_feature");
+            RequireInt8(where, o, "output");
+            if (st.DataType != DataType.Int16 && st.DataType != DataType.Int8)
+                throw new PackException($"{where}: state {st.Describe} must be int16 or int8");
+            if (wt.DataType != st.DataType)
+                throw new PackException($"{where}: weights_time {wt.Describe} must have the state's type {DataType.Name(st.DataType)} (TFLite Micro reads both with one type)");
+            if (st.Scales.Length == 0 || wt.Scales.Length == 0)
+                throw new PackException($"{where}: weights_time {wt.Describe} and state {st.Describe} need quantization scales");
+            RequirePerTensor(where, wf, "weights_feature");
+            RequirePerTensor(where, wt, "weights_time");
+            if (st.IsConstant)
+                throw new PackException($"{where}: state {st.Describe} has data; it must be a variable tensor");
+            RequireRank(where, i, "input", 2);
+            RequireRank(where, wf, "weights_feature", 2);
+            RequireRank(where, wt, "weights_time", 2);
+            RequireRank(where, st, "state", 2);
+            RequireRank(where, o, "output", 2);
+            int rank = options.Rank;
+            int batches = i.Shape[0], inputSize = i.Shape[1], filters = wf.Shape[0], memory = wt.Shape[1];
+            if (rank < 1 || filters % rank != 0)
+                throw new PackException($"{where}: rank {rank} does not divide the {filters} filters of weights_feature {wf.Describe}");
+            int units = filters / rank;
+            if (wf.Shape[1] != inputSize)
+                throw new PackException($"{where}: weights_feature {wf.Describe} does not match input {i.Describe}");
+            if (wt.Shape[0] != filters)
+                throw new PackException($"{where}: weights_time {wt.Describe} does not have the {filters} filters of weights_feature");
+            if (st.Shape[0] != batches || (long)st.Shape[1] != (long)filters * memory)
+                throw new PackException($"{where}: state {st.Describe} should be [{batches},{(long)filters * memory}] (batches, filters x memory)");
+            if (o.Shape[0] != batches || o.Shape[1] != units)
+                throw new PackException($"{where}: output {o.Describe} should be [{batches},{units}] (batches, filters / rank)");
+            Bias(where, biasIdx, units);
+            if (biasIdx >= 0)
+            {
+                var b = graph.Tensors[biasIdx];
+                // TFLM PrepareSvdf: |bias scale - state scale * weights_time scale| < 1e-5.
+                if (b.Scales.Length == 0 || !(Math.Abs((double)b.Scales[0] - (double)(st.Scales[0] * wt.Scales[0])) < 1e-5))
+                    throw new PackException($"{where}: bias {b.Describe} scale {(b.Scales.Length == 0 ? 0 : b.Scales[0])} is not state scale x weights_time scale ({st.Scales[0] * wt.Scales[0]})");
+            }
+            // options.FusedActivationFunction is not applied: TFLM's integer path ignores it (docs/numerics.md).
+            // float arithmetic as in TFLM (C++ float * float / float), widened to double for QuantizeMultiplier.
+            float product1 = i.Scales[0] * wf.Scales[0];
+            float scale1 = product1 / st.Scales[0];
+            float product2 = st.Scales[0] * wt.Scales[0];
+            float scale2 = product2 / o.Scales[0];
+            TfliteQuantMath.QuantizeMultiplier(scale1, out int m1, out int s1);
+            TfliteQuantMath.QuantizeMultiplier(scale2, out int m2, out int s2);
+            if (s1 > 30 || s1 < -31 || s2 > 30 || s2 < -31)
+                throw new PackException($"{where}: effective scales {scale1} and {scale2} are out of the range Mote's requantization supports");
+            op.Code = OpCode.Svdf;
+            op.Inputs = new[] { inputIdx, wfIdx, wtIdx, biasIdx, stateIdx };
+            op.Params = new[] { rank, -i.ZeroPoint, st.ZeroPoint, o.ZeroPoint, m1, s1, m2, s2 };
+            op.Macs = (long)batches * filters * (inputSize + memory);
         }
     }
 }

@@ -197,6 +197,7 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
+                case Svdf: return 8;
                 default: return -1;
             }
         }
@@ -226,6 +227,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
                 case Add: case Mul: return 2;
+                case Svdf: return 5;
                 default: return 1;
             }
         }

@@ -211,4 +211,28 @@ namespace Mote.Runtime.Kernels
         /// <summary>Reduced input dimensions in order: extents and input strides (elements).</summary>
         public int[] ReducedExtents, ReducedStrides;
     }
+
+    /// <summary>
+    /// SVDF int8 (TFLM EvalIntegerSvdfReference): input [Batches, InputSize], feature weights
+    /// [Filters, InputSize] int8, time weights [Filters, Memory] and state [Batches, Filters * Memory]
+    /// both int16 (<see cref="StateIsInt16"/>) or both int8, bias [Units] int32, output [Batches, Units] int8.
+    /// </summary>
+    public sealed class SvdfParams
+    {
+        public int Batches, InputSize, Filters, Memory, Rank;
+        /// <summary>Filters / Rank.</summary>
+        public int Units;
+        /// <summary>Minus the input zero point.</summary>
+        public int InputOffset;
+        /// <summary>The state's zero point (subtracted when reading the state, added when writing it).</summary>
+        public int StateZeroPoint;
+        /// <summary>The output zero point.</summary>
+        public int OutputOffset;
+        /// <summary>input_scale * weights_feature_scale / state_scale (TFLM effective_scale_1).</summary>
+        public int Multiplier1, Shift1;
+        /// <summary>state_scale * weights_time_scale / output_scale (TFLM effective_scale_2).</summary>
+        public int Multiplier2, Shift2;
+        /// <summary>True: time weights and state are int16; false: int8.</summary>
+        public bool StateIsInt16;
+    }
 }
