@@ -863,10 +863,13 @@ namespace Mote.Runtime
         {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            // int8 -> int16 (format 1.3) is the variant TFLM's softmax offers for int8 input.
+            bool wide = TensorType(output) == DataType.Int16;
+            RequireType(op, output, wide ? DataType.Int16 : DataType.Int8, -1, "output");
             if (TensorRank(input) < 1 || TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " differ");
             SoftmaxParams s = new SoftmaxParams();
+            s.OutputIsInt16 = wide;
             s.Depth = TensorDim(input, TensorRank(input) - 1);
             s.Rows = TensorElements(input) / s.Depth;
             s.InputMultiplier = Word(p, 0);

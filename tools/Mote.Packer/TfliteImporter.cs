@@ -493,12 +493,21 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             RequireInt8(where, i, "input");
-            RequireInt8(where, o, "output");
             if (i.ElementCount != o.ElementCount || i.Shape.Length == 0)
                 throw new PackException($"{where}: input {i.Describe} and output {o.Describe} differ");
-            // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
-            if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
-                throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            if (o.DataType == DataType.Int16 && o.Scales.Length > 0)
+            {
+                // TFLM's softmax Prepare, int8 input with int16 output: zero point -32768, scale 1/65536 (within 0.1%).
+                if (o.ZeroPoint != -32768 || Math.Abs(o.Scales[0] - 1f / 65536) > 0.001f / 65536)
+                    throw new PackException($"{where}: int16 output {o.Describe} must have scale 1/65536 and zero point -32768 (has {o.Scales[0]}, {o.ZeroPoint})");
+            }
+            else
+            {
+                RequireInt8(where, o, "output");
+                // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
+                if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
+                    throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            }
             float beta = options == null ? 1f : options.Beta;
             if (!(beta > 0) || float.IsInfinity(beta)) throw new PackException($"{where}: beta {beta} must be finite and positive");
             var p = new SoftmaxParams();

@@ -86,6 +86,8 @@ namespace Mote.Runtime.Kernels
         public int InputMultiplier;
         public int InputLeftShift;
         public int DiffMin;
+        /// <summary>int16 output (scale 1/65536, zero point -32768; format 1.3) instead of int8; chosen by the output tensor's dtype.</summary>
+        public bool OutputIsInt16;
     }
 
     /// <summary>
