@@ -96,7 +96,7 @@ namespace Mote.Packer
                     throw new PackException($"{file}: operator {i} ({OpName(sub.Operators[i])}): quantization parameters are out of range: {e.Message}", e);
                 }
                 foreach (int t in op.Inputs)
-                    if (t >= 0 && !graph.Tensors[t].IsConstant && !written.Contains(t))
+                    if (t >= 0 && !graph.Tensors[t].IsConstant && !graph.Tensors[t].IsVariable && !written.Contains(t))
                         throw new PackException($"{file}: operator {i} ({op.Name}) reads {graph.Tensors[t].Describe} before any operator writes it");
                 foreach (int t in op.Outputs) written.Add(t);
                 graph.Operators.Add(op);
@@ -169,7 +169,12 @@ namespace Mote.Packer
                 t.Data = buffer.Data;
             }
             if (src.IsVariable)
-                throw new PackException($"{file}: tensor {tfl} '{t.Name}' is a variable (state) tensor; stateful models are not supported yet");
+            {
+                // State of SVDF/LSTM-style ops: TFLM ignores any initial buffer and resets it to the zero point,
+                // so Mote keeps it in the arena and clears it the same way (Interpreter.ResetState).
+                t.Data = null;
+                t.IsVariable = true;
+            }
             graph.AddTensor(t);
             tensorMap[tfl] = t.Index;
             return t.Index;
@@ -827,8 +832,8 @@ namespace Mote.Packer
                 throw new PackException($"{where}: weights_time {wt.Describe} and state {st.Describe} need quantization scales");
             RequirePerTensor(where, wf, "weights_feature");
             RequirePerTensor(where, wt, "weights_time");
-            if (st.IsConstant)
-                throw new PackException($"{where}: state {st.Describe} has data; it must be a variable tensor");
+            if (!st.IsVariable)
+                throw new PackException($"{where}: state {st.Describe} is not a variable tensor (TFLite Micro requires is_variable)");
             RequireRank(where, i, "input", 2);
             RequireRank(where, wf, "weights_feature", 2);
             RequireRank(where, wt, "weights_time", 2);
