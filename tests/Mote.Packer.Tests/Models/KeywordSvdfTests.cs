@@ -15,15 +15,15 @@ namespace Mote.Packer.Tests.Models
 {
     /// <summary>
     /// keyword_scrambled_int8's SVDF stack against TFLM's sample-0 layer dumps, independently of the
-    /// QUANTIZE variants at the model's ends: operators 1..12 (7 SVDF with int8 state, 4 FULLY_CONNECTED,
-    /// the last one's FULLY_CONNECTED) are cut out as their own subgraph whose input is tensor 0 (the
+    /// QUANTIZE variants at the model's ends: operators 1..13 (7 SVDF with int8 state, 5 FULLY_CONNECTED and
+    /// the int8 -> int16 SOFTMAX) are cut out as their own subgraph whose input is tensor 0 (the
     /// first QUANTIZE's output), fed with TFLM's own op000 dump. Every layer must match TFLM's bytes,
     /// from a freshly reset state.
     /// </summary>
     public class KeywordSvdfTests
     {
         const string Name = "keyword_scrambled_int8";
-        const int First = 1, Last = 12; // op001_svdf .. op012_fully_connected
+        const int First = 1, Last = 13; // op001_svdf .. op013_softmax (int8 -> int16)
 
         static (PackResult packed, TfliteModel source) PackSvdfStack()
         {
@@ -39,7 +39,7 @@ namespace Mote.Packer.Tests.Models
                 Name = sub.Name,
             };
             var model = new TfliteModel { Version = full.Version, OperatorCodes = full.OperatorCodes, Subgraphs = new[] { cut }, Buffers = full.Buffers };
-            var graph = TfliteImporter.Import(model, Name + " operators 1..12");
+            var graph = TfliteImporter.Import(model, Name + " operators 1..13");
             return (Packer.Finish(graph, 0), full);
         }
 
