@@ -1018,15 +1018,50 @@ namespace Mote.Runtime
 
         RequantizeParams PrepareQuantize(int op, int p)
         {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
+            int inType = TensorType(input), outType = TensorType(output);
+            // TFLM EvalQuantizeReference's integer pairs, and float32 -> int8/int16 (no uint8 in Mote).
+            bool intIn = inType == DataType.Int8 || inType == DataType.Int16;
+            bool ok = (intIn && (outType == DataType.Int8 || outType == DataType.Int16 || outType == DataType.Int32))
+                || ((inType == DataType.Int32 || inType == DataType.Float32) && (outType == DataType.Int8 || outType == DataType.Int16));
+            if (!ok)
+                throw Op(op, -1, "QUANTIZE from " + DataType.Name(inType) + " to " + DataType.Name(outType) + " is not supported");
+            if (TensorElements(input) != TensorElements(output))
+                throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
             RequantizeParams s = new RequantizeParams();
-            s.Size = RequireElementwise(op);
+            s.Size = TensorElements(input);
+            s.InputType = inType;
+            s.OutputType = outType;
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
             s.OutputShift = Word(p, 3);
-            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            if (!ZeroPointFits(outType, s.OutputOffset))
+                throw Op(op, p + 4, "output offset " + s.OutputOffset + " is outside the " + DataType.Name(outType) + " range");
+            if (inType == DataType.Float32)
+            {
+                // Words: 0, output zero point, output scale (float32 bits), 0.
+                s.Scale = BitConverter.ToSingle(Blob, p + 8);
+                if (s.InputOffset != 0 || s.OutputShift != 0 || !(s.Scale > 0f) || s.Scale > float.MaxValue)
+                    throw Op(op, p, "float32 QUANTIZE words must be 0, zero point, a finite positive scale, 0");
+                return s;
+            }
+            // The input offset is minus an input zero point (int32 zero points may be anything).
+            if (inType != DataType.Int32 && !ZeroPointFits(inType, -(long)s.InputOffset))
+                throw Op(op, p, "input offset " + s.InputOffset + " is not minus an " + DataType.Name(inType) + " zero point");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
             return s;
+        }
+
+        /// <summary>Whether <paramref name="zp"/> is a value of an int8, int16 or int32 tensor.</summary>
+        static bool ZeroPointFits(int dtype, long zp)
+        {
+            switch (dtype)
+            {
+                case DataType.Int8: return zp >= -128 && zp <= 127;
+                case DataType.Int16: return zp >= -32768 && zp <= 32767;
+                default: return zp >= int.MinValue && zp <= int.MaxValue;
+            }
         }
 
         const int PadRank = 5;

@@ -31,7 +31,7 @@ namespace Mote.Packer
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
         const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, SVDF (int8, int16 or int8 state), TANH (int8)";
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, SVDF (int8, int16 or int8 state), TANH (int8)";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
         const long MaxTensorBytes = 1L << 28;
@@ -744,15 +744,34 @@ namespace Mote.Packer
         void LowerQuantize(PackOperator op, string where, int inputIdx, PackTensor o)
         {
             var i = graph.Tensors[inputIdx];
-            if (i.DataType != DataType.Int8 || o.DataType != DataType.Int8)
-                throw new PackException($"{where}: QUANTIZE from {DataType.Name(i.DataType)} to {DataType.Name(o.DataType)} is not supported; "
-                    + "Mote runs fully-integer models and supports int8 to int8 requantization only");
-            Elementwise(where, inputIdx, o);
+            int it = i.DataType, ot = o.DataType;
+            // TFLM PrepareQuantizeReference / EvalQuantizeReference: these integer pairs requantize,
+            // float32 quantizes to int8/int16 (uint8 is not a Mote type).
+            bool intIn = it == DataType.Int8 || it == DataType.Int16;
+            bool ok = (intIn && (ot == DataType.Int8 || ot == DataType.Int16 || ot == DataType.Int32))
+                || ((it == DataType.Int32 || it == DataType.Float32) && (ot == DataType.Int8 || ot == DataType.Int16));
+            if (!ok)
+                throw new PackException($"{where}: QUANTIZE from {DataType.Name(it)} to {DataType.Name(ot)} is not supported "
+                    + "(TFLite Micro's pairs: int8 or int16 to int8/int16/int32, int32 to int8/int16, float32 to int8/int16)");
+            if (i.ElementCount != o.ElementCount)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            if (o.Scales.Length == 0)
+                throw new PackException($"{where}: output {o.Describe} has no quantization scale");
             RequirePerTensor(where, o, "output");
-            var p = new RequantizeParams();
-            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
             op.Code = OpCode.Quantize;
             op.Inputs = new[] { inputIdx };
+            if (it == DataType.Float32)
+            {
+                // AffineQuantize divides by the output scale in float at every Eval; the word carries its bits.
+                op.Params = new[] { 0, o.ZeroPoint, BitConverter.SingleToInt32Bits(o.Scales[0]), 0 };
+                return;
+            }
+            if (i.Scales.Length == 0)
+                throw new PackException($"{where}: input {i.Describe} has no quantization scale");
+            if (i.ZeroPoint == int.MinValue)
+                throw new PackException($"{where}: input {i.Describe} has zero point -2^31, whose negation does not fit int32");
+            var p = new RequantizeParams();
+            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
             op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift };
         }
 

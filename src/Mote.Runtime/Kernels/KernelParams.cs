@@ -173,12 +173,18 @@ namespace Mote.Runtime.Kernels
         public int[] CopyBytes;
     }
 
-    /// <summary>QUANTIZE int8 -> int8 (TFLM reference_ops::Requantize).</summary>
+    /// <summary>
+    /// QUANTIZE (TFLM reference_ops::Requantize for integer inputs, AffineQuantize for float32).
+    /// The types are <see cref="Format.DataType"/> codes; the defaults are int8 -> int8.
+    /// </summary>
     public sealed class RequantizeParams
     {
         public int Size;
         public int InputOffset, OutputOffset;
         public int OutputMultiplier, OutputShift;
+        public int InputType = Format.DataType.Int8, OutputType = Format.DataType.Int8;
+        /// <summary>float32 input only: the output scale (OutputOffset is the output zero point).</summary>
+        public float Scale;
     }
 
     /// <summary>

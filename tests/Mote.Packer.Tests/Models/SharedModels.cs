@@ -15,6 +15,10 @@ namespace Mote.Packer.Tests.Models
         {
             "hello_world_int8", "micro_speech", "person_detection", "mlperf_kws_dscnn", "mlperf_vww_96",
             "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
+            // Issue 9, data movement and (re)quantization (int16 activations).
+            "seanet_quantize0_int16",
+            // Issue 9, SVDF with int8 state (and the int8 -> int16 SOFTMAX, the QUANTIZE variants).
+            "keyword_scrambled_int8",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>
