@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
+using Mote.Packer.Blob;
 using Mote.Packer.Tests.Tflite;
 using Xunit;
 using static Mote.Packer.Tests.Tflite.FbTestWriter;
@@ -148,6 +149,55 @@ namespace Mote.Packer.Tests.Models
             t[4] = t[4] with { Variable = false };
             // A non-variable state would be a graph input here; TFLM's Prepare requires is_variable.
             Assert.Contains("is not a variable tensor", Refused(Model(t, new[] { 0, 1, 2, 3, 4 }, 5)).Message);
+        }
+
+        // ---- Model.Load's own checks on a packed SVDF blob (patched and resealed)
+
+        static byte[] PackedBlob() => Packer.PackTflite(Model(Tensors(), new[] { 0, 1, 2, 3, 4 }, 5), File).Blob;
+
+        static int SectionOffset(byte[] blob, int kind)
+        {
+            for (int i = 0; i < LittleEndian.ReadInt32(blob, BlobFormat.OffSectionCount); i++)
+            {
+                int e = BlobFormat.HeaderSize + BlobFormat.SectionEntrySize * i;
+                if (LittleEndian.ReadInt32(blob, e) == kind) return LittleEndian.ReadInt32(blob, e + 4);
+            }
+            throw new InvalidOperationException("no section " + kind);
+        }
+
+        static MoteFormatException LoadPatchedWord(int word, int value)
+        {
+            var blob = PackedBlob();
+            int at = SectionOffset(blob, BlobFormat.SectionParams) + 4 * Runtime.Model.Load(blob).GetOperator(0).ParamStart + 4 * word;
+            LittleEndian.WriteInt32(blob, at, value);
+            BlobWriter.Seal(blob);
+            var e = Assert.Throws<MoteFormatException>(() => Runtime.Model.Load(blob));
+            Assert.Contains("operator 0 (SVDF)", e.Message);
+            return e;
+        }
+
+        [Theory]
+        [InlineData(0, 0, "rank 0 does not divide")]
+        [InlineData(0, 3, "rank 3 does not divide")]
+        [InlineData(2, 40000, "zero points out of range")]
+        [InlineData(3, 128, "zero points out of range")]
+        [InlineData(4, -1, "feature (effective scale 1) multiplier -1")]
+        [InlineData(7, 31, "time (effective scale 2) multiplier")]
+        public void Load_SvdfParameterOutOfRange_Rejected(int word, int value, string expected)
+        {
+            Assert.Contains(expected, LoadPatchedWord(word, value).Message);
+        }
+
+        [Fact]
+        public void Load_SvdfStateNotMarkedVariable_Rejected()
+        {
+            var blob = PackedBlob();
+            var m = Runtime.Model.Load(blob);
+            int state = m.GetOperator(0).Inputs[4];
+            blob[SectionOffset(blob, BlobFormat.SectionTensors) + state * BlobFormat.TensorRecordSize + BlobFormat.TensorFlagsOffset] = 0;
+            BlobWriter.Seal(blob);
+            var e = Assert.Throws<MoteFormatException>(() => Runtime.Model.Load(blob));
+            Assert.Contains($"state tensor {state} is not a variable tensor", e.Message);
         }
     }
 }
