@@ -19,6 +19,7 @@ namespace Mote.Packer.Tests.Models
             "seanet_quantize0_int16",
             // Issue 9, SVDF with int8 state (and the int8 -> int16 SOFTMAX, the QUANTIZE variants).
             "keyword_scrambled_int8",
+            "mnist_lstm_int8", "micro_speech_lstm", "dtln_noise_suppression",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>
