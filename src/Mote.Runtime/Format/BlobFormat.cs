@@ -197,6 +197,7 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
+                case TransposeConv: return 10;
                 default: return -1;
             }
         }
@@ -224,7 +225,7 @@ namespace Mote.Runtime.Format
         {
             switch (code)
             {
-                case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
+                case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
                 case Add: case Mul: return 2;
                 default: return 1;
             }
