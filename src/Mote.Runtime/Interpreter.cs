@@ -236,7 +236,9 @@ namespace Mote.Runtime
             switch (ops[row + Model.SlotCode])
             {
                 case OpCode.Conv2D:
-                    if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    // The kernel set serves int8 only; 16x8 always runs the reference kernel.
+                    if (((ConvParams)p).ActivationType == DataType.Int16) Conv2D16x8.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     else Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
@@ -300,6 +302,9 @@ namespace Mote.Runtime
                     break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    break;
+                case OpCode.TransposeConv:
+                    TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
             }
         }

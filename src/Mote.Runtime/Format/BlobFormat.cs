@@ -205,6 +205,7 @@ namespace Mote.Runtime.Format
                 case HardSwish: return 6;
                 case Mean: return 5;
                 case UnidirectionalSequenceLstm: return 29;
+                case TransposeConv: return 10;
                 default: return -1;
             }
         }
@@ -232,7 +233,7 @@ namespace Mote.Runtime.Format
         {
             switch (code)
             {
-                case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
+                case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
                 case Add: case Mul: return 2;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
