@@ -182,7 +182,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: return 13;
                 case FullyConnected: return 7;
-                case Add: return 12;
+                case Add: case Sub: return 12;
                 case AveragePool2D: case MaxPool2D: return 8;
                 case Softmax: return 3;
                 case Reshape: return 0;
@@ -225,7 +225,7 @@ namespace Mote.Runtime.Format
             switch (code)
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
-                case Add: case Mul: return 2;
+                case Add: case Mul: case Sub: return 2;
                 default: return 1;
             }
         }

@@ -15,6 +15,8 @@ namespace Mote.Packer.Tests.Models
         {
             "hello_world_int8", "micro_speech", "person_detection", "mlperf_kws_dscnn", "mlperf_vww_96",
             "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
+            // int16 activations (issue 9).
+            "seanet_add0_int16", "seanet_sub0_int16", "seanet_leaky_relu0_int16",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>
