@@ -243,7 +243,11 @@ namespace Mote.Runtime
                         Array.Copy(in0, in0Start, output, outStart, ops[row + Model.SlotOutBytes]);
                     break;
                 case OpCode.Mul:
-                    Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    {
+                        MulParams mp = (MulParams)p;
+                        if (mp.ElementType == DataType.Int16) MulInt16.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Mul.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.Logistic:
                     Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);

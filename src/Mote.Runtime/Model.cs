@@ -930,11 +930,17 @@ namespace Mote.Runtime
             return TensorElements(input);
         }
 
+        /// <summary>
+        /// MUL (op code 9): int8, or (1.3) int16 with all three offsets 0 (TFLM's int16 MUL checks
+        /// the zero points in Prepare and Eval); the element type is the output tensor's.
+        /// </summary>
         MulParams PrepareMul(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "MUL", DataType.Int8);
+            int dtype = TensorType(output) == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            RequireBroadcastOperands(op, a, b, output, "MUL", dtype);
             MulParams s = new MulParams();
+            s.ElementType = dtype;
             s.Input1Offset = Word(p, 0);
             s.Input2Offset = Word(p, 1);
             s.OutputOffset = Word(p, 2);
@@ -942,10 +948,16 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 4);
             s.ActivationMin = Word(p, 5);
             s.ActivationMax = Word(p, 6);
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+            if (dtype == DataType.Int16)
+            {
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p, "int16 zero points must be 0");
+            }
+            else if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 20);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, true);
             if (s.Broadcast)

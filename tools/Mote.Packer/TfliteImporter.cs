@@ -455,9 +455,9 @@ namespace Mote.Packer
         };
 
         /// <summary>
-        /// The inputs and output of ADD or SUB: all int8, or all int16 with zero points 0 (TFLite
+        /// The inputs and output of ADD, SUB or MUL: all int8, or all int16 with zero points 0 (TFLite
         /// quantizes int16 activations symmetrically and its int16 ADD/SUB require it; TFLM's int16
-        /// SUB asserts it), at most 4-D.
+        /// SUB asserts it and its int16 MUL checks it), at most 4-D.
         /// </summary>
         (PackTensor a, PackTensor b) AddSubOperands(string where, string name, int aIdx, int bIdx, PackTensor o)
         {
@@ -577,11 +577,12 @@ namespace Mote.Packer
 
         void LowerMul(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, MulOptions options)
         {
-            var (a, b) = BroadcastOperands(where, "MUL", aIdx, bIdx, o);
+            // int8, or int16 with zero points 0 (TFLM's CalculateOpDataMul ensures them for int16).
+            var (a, b) = AddSubOperands(where, "MUL", aIdx, bIdx, o);
             RequireBroadcast(where, a, b, o, exactOutput: true);
             int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
             var p = new MulParams();
-            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
             op.Code = OpCode.Mul;
             op.Inputs = new[] { aIdx, bIdx };
             op.Params = new[] { p.Input1Offset, p.Input2Offset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };

@@ -99,11 +99,16 @@ namespace Mote.Runtime.Kernels
     }
 
     /// <summary>
-    /// MUL (int8), TFLM reference_integer_ops::Mul / BroadcastMul4DSlow: one multiplier for the
+    /// MUL (int8 or int16), TFLM reference_integer_ops::Mul / BroadcastMul4DSlow: one multiplier for the
     /// product of the two offset inputs, broadcasting over 4-D shapes like ADD.
     /// </summary>
     public sealed class MulParams
     {
+        /// <summary>
+        /// Element type of the inputs and the output (<see cref="Format.DataType"/>.Int8, the
+        /// default, or Int16 with all offsets 0, TFLM's int16 MUL): the interpreter picks the kernel by it.
+        /// </summary>
+        public int ElementType = Format.DataType.Int8;
         public int Input1Offset, Input2Offset;
         public int OutputOffset, OutputMultiplier, OutputShift;
         public int ActivationMin, ActivationMax;

@@ -31,8 +31,8 @@ namespace Mote.Packer.Tests.Blob
 
         /// <summary>
         /// int16 x [1,1,2,2] (scale 0.5) and y [2] (scale 0.25), zero points 0:
-        /// a = ADD(x, y) at scale 0.5, s = SUB(a, y) at scale 0.5, out = LEAKY_RELU(s, alpha 0.25) at scale 0.25.
-        /// Operators 0, 1, 2.
+        /// a = ADD(x, y) at scale 0.5, s = SUB(a, y) at scale 0.5, out = LEAKY_RELU(s, alpha 0.25) at scale 0.25,
+        /// mul = MUL(out, y) at scale 1/16. Operators 0, 1, 2, 3; outputs out and mul.
         /// </summary>
         static PackGraph Int16Graph(PackTensor[] keep = null)
         {
@@ -42,8 +42,9 @@ namespace Mote.Packer.Tests.Blob
             var a = Tensor(g, "a", DataType.Int16, 0.5f, 0, 1, 1, 2, 2);
             var s = Tensor(g, "s", DataType.Int16, 0.5f, 0, 1, 1, 2, 2);
             var o = Tensor(g, "out", DataType.Int16, 0.25f, 0, 1, 1, 2, 2);
+            var m = Tensor(g, "mul", DataType.Int16, 0.0625f, 0, 1, 1, 2, 2);
             g.Inputs = new[] { x.Index, y.Index };
-            g.Outputs = new[] { o.Index };
+            g.Outputs = new[] { o.Index, m.Index };
             var ap = new AddParams();
             TfliteQuantMath.Add(0.5f, 0, 0.25f, 0, 0.5f, 0, TfliteQuantMath.ActivationNone, DataType.Int16, ap);
             Op(g, OpCode.Add, new[] { x, y }, a, Words(ap));
@@ -53,6 +54,9 @@ namespace Mote.Packer.Tests.Blob
             var lp = new LeakyReluParams();
             TfliteQuantMath.LeakyRelu(0.5f, 0, 0.25f, 0.25f, 0, lp);
             Op(g, OpCode.LeakyRelu, new[] { s }, o, new[] { lp.InputOffset, lp.OutputOffset, lp.IdentityMultiplier, lp.IdentityShift, lp.AlphaMultiplier, lp.AlphaShift });
+            var mp = new MulParams();
+            TfliteQuantMath.Mul(0.25f, 0, 0.25f, 0, 0.0625f, 0, TfliteQuantMath.ActivationNone, DataType.Int16, mp);
+            Op(g, OpCode.Mul, new[] { o, y }, m, new[] { mp.Input1Offset, mp.Input2Offset, mp.OutputOffset, mp.OutputMultiplier, mp.OutputShift, mp.ActivationMin, mp.ActivationMax });
             return g;
         }
 
@@ -105,6 +109,10 @@ namespace Mote.Packer.Tests.Blob
             var output = new byte[8];
             it.GetOutput(0).CopyTo(output, 0);
             Assert.Equal(new[] { 200, -50, 14, 32767 }, ReadI16(output));
+            // MUL: 0.25 * 0.25 / 0.0625 = 1 -> (2^30, 1), an exact identity on the product:
+            // 200 * 2, -50 * -3, 14 * 2, 32767 * -3 -> 400, 150, 28, -32768 (saturated).
+            it.GetOutput(1).CopyTo(output, 0);
+            Assert.Equal(new[] { 400, 150, 28, -32768 }, ReadI16(output));
         }
 
         [Fact]
@@ -117,6 +125,7 @@ namespace Mote.Packer.Tests.Blob
             Assert.Equal(DataType.Int16, ((AddParams)m.GetOperator(0).Params).ElementType);
             Assert.Equal(15, ((AddParams)m.GetOperator(1).Params).LeftShift);
             Assert.Equal(DataType.Int16, ((LeakyReluParams)m.GetOperator(2).Params).ElementType);
+            Assert.Equal(DataType.Int16, ((MulParams)m.GetOperator(3).Params).ElementType);
         }
 
         [Fact]
@@ -174,12 +183,15 @@ namespace Mote.Packer.Tests.Blob
         [InlineData(2, 0, 32769, "out of int16 range")]
         [InlineData(2, 1, -32769, "out of int16 range")]
         [InlineData(2, 4, int.MinValue, "alpha multiplier")]
+        [InlineData(3, 0, 1, "int16 zero points must be 0")]
+        [InlineData(3, 2, -1, "int16 zero points must be 0")]
+        [InlineData(3, 6, 40000, "not inside [-32768, 32767]")]
         public void Load_CorruptedInt16ParameterWord_RejectedNamingOperator(int op, int word, int value, string expected)
         {
             var b = Int16Blob();
             LittleEndian.WriteInt32(b, WordAt(b, op, word), value);
             var e = Rejects(b);
-            Assert.Contains($"operator {op} ({(op == 0 ? "ADD" : op == 1 ? "SUB" : "LEAKY_RELU")})", e.Message);
+            Assert.Contains($"operator {op} ({new[] { "ADD", "SUB", "LEAKY_RELU", "MUL" }[op]})", e.Message);
             Assert.Contains(expected, e.Message);
         }
 

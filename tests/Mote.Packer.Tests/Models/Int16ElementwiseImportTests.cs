@@ -15,8 +15,8 @@ namespace Mote.Packer.Tests.Models
     /// </summary>
     public class Int16ElementwiseImportTests
     {
-        const int Add = 0, Sub = 41, LeakyRelu = 98, Softmax = 25;
-        const byte AddOptions = 11, SubOptions = 28, LeakyReluOptions = 75;
+        const int Add = 0, Mul = 18, Sub = 41, LeakyRelu = 98, Softmax = 25;
+        const byte AddOptions = 11, MulOptions = 21, SubOptions = 28, LeakyReluOptions = 75;
         const sbyte Int16 = 7;
         const string File = NewOpImportTests.File;
 
@@ -106,6 +106,37 @@ namespace Mote.Packer.Tests.Models
             var e = Refused(model, "LEAKY_RELU");
             Assert.Contains("input", e.Message);
             Assert.Contains("must be int16", e.Message);
+        }
+    
+        [Fact]
+        public void Pack_Int16MulWithNonZeroOutputZeroPoint_Refused()
+        {
+            var model = NewOpImportTests.SingleOp(Mul,
+                new[] { new Tensor(new[] { 4 }, Int16, 0.5f), new Tensor(new[] { 4 }, Int16, 0.5f), new Tensor(new[] { 4 }, Int16, 1f, ZeroPoint: -1) },
+                new[] { 0, 1 }, 2);
+            var e = Refused(model, "MUL");
+            Assert.Contains("output", e.Message);
+            Assert.Contains("requires 0", e.Message);
+        }
+
+        [Fact]
+        public void PackAndRun_Int16MulWithRelu_MatchesHandComputation()
+        {
+            // int16 x [2] scale 2^-8, constant y [2] = (12, 64) scale 2^-8, out scale 2^-10, fused RELU ([0, 32767]):
+            // real 2^-6 -> (2^30, -5); out = max(0, round(x * y / 64)): (8, 12) 1.5 -> 2; (-10, 64) -10 -> 0.
+            var model = NewOpImportTests.SingleOp(Mul,
+                new[] { new Tensor(new[] { 2 }, Int16, 1f / 256), new Tensor(new[] { 2 }, Int16, 1f / 256, Data: new byte[] { 12, 0, 64, 0 }),
+                    new Tensor(new[] { 2 }, Int16, 1f / 1024) },
+                new[] { 0, 1 }, 2, MulOptions, T().Set(0, new I8(1)));
+            var packed = Packer.PackTflite(model, File);
+            var p = (MulParams)packed.Model.GetOperator(0).Params;
+            Assert.Equal((DataType.Int16, 1 << 30, -5, 0, 32767), (p.ElementType, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax));
+            var it = new Interpreter(Model.Load(packed.Blob));
+            it.GetInput(0).CopyFrom(new byte[] { 8, 0, 0xF6, 0xFF }, 0); // 8, -10
+            it.Invoke();
+            var bytes = new byte[4];
+            it.GetOutput(0).CopyTo(bytes, 0);
+            Assert.Equal(new byte[] { 2, 0, 0, 0 }, bytes);
         }
     }
 }

@@ -223,5 +223,52 @@ namespace Mote.Runtime.Tests.Kernels
             LeakyReluInt16.Eval(p, I16(-20000, -100), 0, output, 0);
             Assert.Equal(new[] { 32767, 200 }, ReadI16(output, 0, 2));
         }
+    
+
+        // MUL int16: scales 2^-8, 2^-8 -> 2^-10, zero points 0 (TFLM CalculateOpDataMul):
+        // real 2^-6 -> QuantizeMultiplier (2^30, -5), so out = x1 * x2 / 64, rounded twice
+        // (SaturatingRoundingDoublingHighMul halves, then RoundingDivideByPOT by 5).
+        private static MulParams MulInt16Params(int actMin, int actMax)
+        {
+            return new MulParams
+            {
+                ElementType = DataType.Int16, OutputMultiplier = 1 << 30, OutputShift = -5,
+                ActivationMin = actMin, ActivationMax = actMax,
+            };
+        }
+
+        [Fact]
+        public void MulInt16_SameShape_RoundsAndSaturatesAtInt16Limits()
+        {
+            //  (8, 12):          96 / 64 = 1.5      -> 2
+            //  (-8, 12):         -1.5               -> -2 (RoundingDivideByPOT: away from zero)
+            //  (100, 3):         300 / 64 = 4.69    -> 5
+            //  (32767, 32767):   16776192.02        -> 32767
+            //  (-32768, 32767):  -16776704          -> -32768
+            //  (-32768, -32768): 2^30 / 64 = 2^24   -> 32767
+            var p = MulInt16Params(-32768, 32767);
+            p.FlatSize = 6;
+            byte[] output = new byte[12];
+
+            MulInt16.Eval(p, I16(8, -8, 100, 32767, -32768, -32768), 0, I16(12, 12, 3, 32767, 32767, -32768), 0, output, 0);
+
+            Assert.Equal(new[] { 2, -2, 5, 32767, -32768, 32767 }, ReadI16(output, 0, 6));
+        }
+
+        [Fact]
+        public void MulInt16_BroadcastLastDimensionWithActivationRange_MatchesHandComputation()
+        {
+            // in1 [1,1,2,2] (10, 20, 30, 40) times in2 [1,1,1,2] (64, -64): 10, -20, 30, -40; activation [-25, 25].
+            var p = MulInt16Params(-25, 25);
+            p.Broadcast = true;
+            p.Input1Shape = new[] { 1, 1, 2, 2 };
+            p.Input2Shape = new[] { 1, 1, 1, 2 };
+            p.OutputShape = new[] { 1, 1, 2, 2 };
+            byte[] output = new byte[2 + 8];
+
+            MulInt16.Eval(p, I16(10, 20, 30, 40), 0, I16(64, -64), 0, output, 2);
+
+            Assert.Equal(new[] { 10, -20, 25, -25 }, ReadI16(output, 2, 4));
+        }
     }
 }

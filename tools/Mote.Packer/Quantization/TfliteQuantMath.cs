@@ -359,14 +359,26 @@ public static class TfliteQuantMath
     public static void Mul(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
         int fusedActivation, MulParams p)
     {
+        Mul(in1Scale, in1Zp, in2Scale, in2Zp, outScale, outZp, fusedActivation, DataType.Int8, p);
+    }
+
+    /// <summary>
+    /// As <see cref="Mul(float, int, float, int, float, int, int, MulParams)"/> for an int8 or int16
+    /// output (<paramref name="dataType"/>): the same multiplier; the activation range is clamped to
+    /// the output type's range. (TFLM's int16 MUL also requires zero points 0; the importer checks.)
+    /// </summary>
+    public static void Mul(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
+        int fusedActivation, int dataType, MulParams p)
+    {
         ArgumentNullException.ThrowIfNull(p);
+        p.ElementType = dataType;
         p.Input1Offset = -in1Zp;
         p.Input2Offset = -in2Zp;
         p.OutputOffset = outZp;
         double real = (double)in1Scale * (double)in2Scale / (double)outScale;
         QuantizeMultiplier(real, out p.OutputMultiplier, out p.OutputShift);
         RequireShiftAtMost30(p.OutputShift, real);
-        ActivationRange(fusedActivation, outScale, outZp, out p.ActivationMin, out p.ActivationMax);
+        ActivationRange(fusedActivation, outScale, outZp, dataType, out p.ActivationMin, out p.ActivationMax);
     }
 
     /// <summary>TFLM int8 LOGISTIC and TANH rescale the input to Q4.27 (kInputIntegerBits).</summary>
