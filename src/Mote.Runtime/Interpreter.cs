@@ -250,7 +250,18 @@ namespace Mote.Runtime
                     else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
-                    Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    {
+                        AddParams ap = (AddParams)p;
+                        if (ap.ElementType == DataType.Int16) AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        else Add.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                    }
+                    break;
+                case OpCode.Sub:
+                    {
+                        AddParams sp = (AddParams)p;
+                        if (sp.ElementType == DataType.Int16) Sub.EvalInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Sub.Eval(sp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.AveragePool2D:
                     AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
@@ -268,7 +279,11 @@ namespace Mote.Runtime
                         Array.Copy(in0, in0Start, output, outStart, ops[row + Model.SlotOutBytes]);
                     break;
                 case OpCode.Mul:
-                    Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    {
+                        MulParams mp = (MulParams)p;
+                        if (mp.ElementType == DataType.Int16) MulInt16.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Mul.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.Logistic:
                     Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
@@ -277,7 +292,11 @@ namespace Mote.Runtime
                     Tanh.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.LeakyRelu:
-                    LeakyRelu.Eval((LeakyReluParams)p, in0, in0Start, output, outStart);
+                    {
+                        LeakyReluParams lp = (LeakyReluParams)p;
+                        if (lp.ElementType == DataType.Int16) LeakyReluInt16.Eval(lp, in0, in0Start, output, outStart);
+                        else LeakyRelu.Eval(lp, in0, in0Start, output, outStart);
+                    }
                     break;
                 case OpCode.Relu:
                     Relu.Eval((ReluParams)p, in0, in0Start, output, outStart);

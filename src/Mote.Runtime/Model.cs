@@ -579,6 +579,7 @@ namespace Mote.Runtime
                 case OpCode.FullyConnected:
                     return PrepareFullyConnected(op, p);
                 case OpCode.Add:
+                case OpCode.Sub:
                     return PrepareAdd(op, p);
                 case OpCode.AveragePool2D:
                 case OpCode.MaxPool2D:
@@ -932,11 +933,24 @@ namespace Mote.Runtime
             return f;
         }
 
+        /// <summary>
+        /// ADD (op code 4) and SUB (24): the same 12 parameter words for int8 and int16 (TFLM's
+        /// OpDataAdd / OpDataSub). The element type is the output tensor's; both inputs must
+        /// have it. int8: left shift 0..24, offsets in int8 range, activation range inside
+        /// [-128, 127]. int16: left shift 0..15, all three offsets 0 (symmetric int16, what
+        /// TFLite requires of int16 ADD/SUB; TFLM's int16 SUB asserts it), activation range
+        /// inside [-32768, 32767].
+        /// </summary>
         AddParams PrepareAdd(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "ADD");
+            string name = OpCode.Name(OperatorCode(op));
+            int dtype = TensorType(output);
+            if (dtype != DataType.Int8 && dtype != DataType.Int16)
+                throw Op(op, -1, "output tensor " + output + " is " + DataType.Name(dtype) + "; " + name + " supports int8 and int16");
+            RequireBroadcastOperands(op, a, b, output, name, dtype);
             AddParams s = new AddParams();
+            s.ElementType = dtype;
             s.LeftShift = Word(p, 0);
             s.Input1Offset = Word(p, 1);
             s.Input1Multiplier = Word(p, 2);
@@ -949,13 +963,23 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 9);
             s.ActivationMin = Word(p, 10);
             s.ActivationMax = Word(p, 11);
-            if (!InRange(s.LeftShift, 0, 24)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..24");
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p + 4, "zero point offsets out of int8 range");
+            if (dtype == DataType.Int16)
+            {
+                if (!InRange(s.LeftShift, 0, 15)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..15 (int16)");
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p + 4, "int16 zero points must be 0");
+            }
+            else
+            {
+                if (!InRange(s.LeftShift, 0, 24)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..24");
+                if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                    throw Op(op, p + 4, "zero point offsets out of int8 range");
+            }
             if (s.Input1Multiplier < 0 || s.Input2Multiplier < 0 || s.OutputMultiplier < 0
                 || !InRange(s.Input1Shift, -31, 30) || !InRange(s.Input2Shift, -31, 30) || !InRange(s.OutputShift, -31, 30))
                 throw Op(op, p + 8, "multiplier or shift out of range");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 40);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, false);
             if (s.Broadcast)
@@ -967,12 +991,18 @@ namespace Mote.Runtime
             return s;
         }
 
-        /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
-        void RequireBroadcastOperands(int op, int a, int b, int output, string name)
+        void RequireActivationRangeInt16(int op, int min, int max, int at)
         {
-            RequireType(op, a, DataType.Int8, -1, "input 1");
-            RequireType(op, b, DataType.Int8, -1, "input 2");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            if (min < -32768 || max > 32767 || min > max)
+                throw Op(op, at, "activation range [" + min + ", " + max + "] is not inside [-32768, 32767]");
+        }
+
+        /// <summary>The two inputs and the output of ADD, SUB or MUL: all of type <paramref name="dtype"/>, at most 4-D.</summary>
+        void RequireBroadcastOperands(int op, int a, int b, int output, string name, int dtype)
+        {
+            RequireType(op, a, dtype, -1, "input 1");
+            RequireType(op, b, dtype, -1, "input 2");
+            RequireType(op, output, dtype, -1, "output");
             if (TensorRank(a) > 4 || TensorRank(b) > 4 || TensorRank(output) > 4)
                 throw Op(op, -1, name + " supports up to 4 dimensions");
         }
@@ -1054,19 +1084,31 @@ namespace Mote.Runtime
         /// <summary>Input and output of an element-wise op: int8, equal element counts; returns the count.</summary>
         int RequireElementwise(int op)
         {
+            return RequireElementwise(op, DataType.Int8);
+        }
+
+        /// <summary>Input and output of an element-wise op: both <paramref name="dtype"/>, equal element counts; returns the count.</summary>
+        int RequireElementwise(int op, int dtype)
+        {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            RequireType(op, input, dtype, -1, "input");
+            RequireType(op, output, dtype, -1, "output");
             if (TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
             return TensorElements(input);
         }
 
+        /// <summary>
+        /// MUL (op code 9): int8, or (1.3) int16 with all three offsets 0 (TFLM's int16 MUL checks
+        /// the zero points in Prepare and Eval); the element type is the output tensor's.
+        /// </summary>
         MulParams PrepareMul(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "MUL");
+            int dtype = TensorType(output) == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            RequireBroadcastOperands(op, a, b, output, "MUL", dtype);
             MulParams s = new MulParams();
+            s.ElementType = dtype;
             s.Input1Offset = Word(p, 0);
             s.Input2Offset = Word(p, 1);
             s.OutputOffset = Word(p, 2);
@@ -1074,10 +1116,16 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 4);
             s.ActivationMin = Word(p, 5);
             s.ActivationMax = Word(p, 6);
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+            if (dtype == DataType.Int16)
+            {
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p, "int16 zero points must be 0");
+            }
+            else if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 20);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, true);
             if (s.Broadcast)
@@ -1109,14 +1157,27 @@ namespace Mote.Runtime
         LeakyReluParams PrepareLeakyRelu(int op, int p)
         {
             LeakyReluParams s = new LeakyReluParams();
-            s.Size = RequireElementwise(op);
+            // int8 or int16 (TFLM's QuantizeLeakyRelu<int8_t / int16_t>), input and output alike.
+            int dtype = TensorType(OperatorOutput(op));
+            s.ElementType = dtype == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            s.Size = RequireElementwise(op, s.ElementType);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.IdentityMultiplier = Word(p, 2);
             s.IdentityShift = Word(p, 3);
             s.AlphaMultiplier = Word(p, 4);
             s.AlphaShift = Word(p, 5);
-            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            if (s.ElementType == DataType.Int16)
+            {
+                // Any int16 zero points (TFLM checks none): the kernel's arithmetic is int32 with
+                // |x + InputOffset| <= 65535 and wraps like the reference build otherwise.
+                if (!InRange(s.InputOffset, -32767, 32768) || !InRange(s.OutputOffset, -32768, 32767))
+                    throw Op(op, p, "zero point offsets out of int16 range");
+            }
+            else
+            {
+                RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            }
             RequireMultiplier(op, s.IdentityMultiplier, s.IdentityShift, p + 8, "identity");
             // A negative alpha gives a negative multiplier; its magnitude must be representable.
             if (s.AlphaMultiplier == int.MinValue || !InRange(s.AlphaShift, -31, 30))

@@ -20,20 +20,21 @@ namespace Mote.Packer
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
             TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
-            TflTanh = 28, TflPad = 34, TflMean = 40, TflSqueeze = 43, TflPadV2 = 60, TflUnidirectionalSequenceLstm = 44, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117,
+            TflTanh = 28, TflPad = 34, TflMean = 40, TflSub = 41, TflSqueeze = 43, TflPadV2 = 60, TflUnidirectionalSequenceLstm = 44, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117,
             TflTransposeConv = 67;
 
         static readonly int[] Supported =
         {
             TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
             TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
-            TflSqueeze, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv,
+            TflSqueeze, TflSub, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv,
         };
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
         const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, TANH (int8), "
-            + "UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, int8 weights)";
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, SUB, TANH (int8), "
+            + "UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, int8 weights); "
+            + "ADD, SUB, MUL and LEAKY_RELU also int16";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
         const long MaxTensorBytes = 1L << 28;
@@ -233,6 +234,9 @@ namespace Mote.Packer
                     break;
                 case TflAdd:
                     LowerAdd(op, where, Input(0), Input(1), o, src.BuiltinOptions as AddOptions);
+                    break;
+                case TflSub:
+                    LowerSub(op, where, Input(0), Input(1), o, src.BuiltinOptions as SubOptions);
                     break;
                 case TflAveragePool2D:
                 case TflMaxPool2D:
@@ -579,16 +583,63 @@ namespace Mote.Packer
 
         void LowerAdd(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, AddOptions options)
         {
-            var (a, b) = BroadcastOperands(where, "ADD", aIdx, bIdx, o);
+            // TFLM's int16 ADD always takes the general-scale path (pot_scale_int16 is ignored).
+            var (a, b) = AddSubOperands(where, "ADD", aIdx, bIdx, o);
             int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
             var p = new AddParams();
-            TfliteQuantMath.Add(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            TfliteQuantMath.Add(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
             // Shapes are checked again (and broadcast flags derived) by the runtime's loader.
             RequireBroadcast(where, a, b, o, exactOutput: false);
             op.Code = OpCode.Add;
             op.Inputs = new[] { aIdx, bIdx };
-            op.Params = new[] { p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset, p.Input2Multiplier, p.Input2Shift,
-                p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
+            op.Params = AddSubWords(p);
+        }
+
+        void LowerSub(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, SubOptions options)
+        {
+            var (a, b) = AddSubOperands(where, "SUB", aIdx, bIdx, o);
+            int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
+            var p = new AddParams();
+            TfliteQuantMath.Sub(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
+            RequireBroadcast(where, a, b, o, exactOutput: false);
+            op.Code = OpCode.Sub;
+            op.Inputs = new[] { aIdx, bIdx };
+            op.Params = AddSubWords(p);
+        }
+
+        static int[] AddSubWords(AddParams p) => new[]
+        {
+            p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset, p.Input2Multiplier, p.Input2Shift,
+            p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax,
+        };
+
+        /// <summary>
+        /// The inputs and output of ADD, SUB or MUL: all int8, or all int16 with zero points 0 (TFLite
+        /// quantizes int16 activations symmetrically and its int16 ADD/SUB require it; TFLM's int16
+        /// SUB asserts it and its int16 MUL checks it), at most 4-D.
+        /// </summary>
+        (PackTensor a, PackTensor b) AddSubOperands(string where, string name, int aIdx, int bIdx, PackTensor o)
+        {
+            if (o.DataType != DataType.Int16) return BroadcastOperands(where, name, aIdx, bIdx, o);
+            var a = graph.Tensors[aIdx];
+            var b = graph.Tensors[bIdx];
+            RequireInt16(where, a, "input 1");
+            RequireInt16(where, b, "input 2");
+            RequireInt16(where, o, "output");
+            foreach (var (t, role) in new[] { (a, "input 1"), (b, "input 2"), (o, "output") })
+                if (t.ZeroPoint != 0)
+                    throw new PackException($"{where}: {role} {t.Describe} has zero point {t.ZeroPoint}; int16 {name} requires 0 (symmetric int16)");
+            if (a.Shape.Length > 4 || b.Shape.Length > 4 || o.Shape.Length > 4)
+                throw new PackException($"{where}: {name} supports up to 4 dimensions (inputs {a.ShapeText}, {b.ShapeText}, output {o.ShapeText})");
+            return (a, b);
+        }
+
+        void RequireInt16(string where, PackTensor t, string role)
+        {
+            if (t.DataType != DataType.Int16)
+                throw new PackException($"{where}: {role} {t.Describe} must be int16 like the output");
+            if (t.Scales.Length != 1)
+                throw new PackException($"{where}: {role} {t.Describe} has {t.Scales.Length} scales; per-tensor quantization (one scale) is required");
         }
 
         /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
@@ -685,11 +736,12 @@ namespace Mote.Packer
 
         void LowerMul(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, MulOptions options)
         {
-            var (a, b) = BroadcastOperands(where, "MUL", aIdx, bIdx, o);
+            // int8, or int16 with zero points 0 (TFLM's CalculateOpDataMul ensures them for int16).
+            var (a, b) = AddSubOperands(where, "MUL", aIdx, bIdx, o);
             RequireBroadcast(where, a, b, o, exactOutput: true);
             int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
             var p = new MulParams();
-            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
             op.Code = OpCode.Mul;
             op.Inputs = new[] { aIdx, bIdx };
             op.Params = new[] { p.Input1Offset, p.Input2Offset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
@@ -713,7 +765,20 @@ namespace Mote.Packer
 
         void LowerLeakyRelu(PackOperator op, string where, int inputIdx, PackTensor o, LeakyReluOptions options)
         {
-            var (i, _) = Elementwise(where, inputIdx, o);
+            // int8 or int16 (TFLM's QuantizeLeakyRelu<int16_t>: same Prepare math, int16 clamp).
+            PackTensor i;
+            if (o.DataType == DataType.Int16)
+            {
+                i = graph.Tensors[inputIdx];
+                RequireInt16(where, i, "input");
+                RequireInt16(where, o, "output");
+                if (i.ElementCount != o.ElementCount)
+                    throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            }
+            else
+            {
+                (i, _) = Elementwise(where, inputIdx, o);
+            }
             float alpha = options == null ? 0f : options.Alpha; // TFLM's parser leaves alpha 0 without options
             var p = new LeakyReluParams();
             TfliteQuantMath.LeakyRelu(i.Scales[0], i.ZeroPoint, alpha, o.Scales[0], o.ZeroPoint, p);

@@ -189,7 +189,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: return 13;
                 case FullyConnected: return 7;
-                case Add: return 12;
+                case Add: case Sub: return 12;
                 case AveragePool2D: case MaxPool2D: return 8;
                 case Softmax: return 3;
                 case Reshape: return 0;
@@ -234,7 +234,7 @@ namespace Mote.Runtime.Format
             switch (code)
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
-                case Add: case Mul: return 2;
+                case Add: case Mul: case Sub: return 2;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }
