@@ -319,6 +319,9 @@ namespace Mote.Runtime
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
                     break;
+                case OpCode.Svdf:
+                    Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
+                    break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
                     break;

@@ -554,11 +554,12 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions, transpose convolutions and fully-connected layers may be absent; so may an LSTM's
+            // The bias of convolutions, transpose convolutions, fully-connected layers and SVDF may be absent; so may an LSTM's
             // peephole (9..11), projection (16, 17) and layer norm (20..23) inputs (and must be: PrepareLstm).
             if (code == OpCode.UnidirectionalSequenceLstm) return IsLstmAbsentInput(input);
             return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected
-                || code == OpCode.TransposeConv);
+                || code == OpCode.TransposeConv)
+                || input == 3 && code == OpCode.Svdf;
         }
 
         MoteFormatException Op(int op, int offset, string message)
@@ -617,6 +618,8 @@ namespace Mote.Runtime
                     return PrepareHardSwish(op, p);
                 case OpCode.Mean:
                     return PrepareMean(op, p);
+                case OpCode.Svdf:
+                    return PrepareSvdf(op, p);
                 case OpCode.TransposeConv:
                     return PrepareTransposeConv(op, p);
                 default:
@@ -1058,10 +1061,13 @@ namespace Mote.Runtime
         {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            // int8 -> int16 (format 1.3) is the variant TFLM's softmax offers for int8 input.
+            bool wide = TensorType(output) == DataType.Int16;
+            RequireType(op, output, wide ? DataType.Int16 : DataType.Int8, -1, "output");
             if (TensorRank(input) < 1 || TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " differ");
             SoftmaxParams s = new SoftmaxParams();
+            s.OutputIsInt16 = wide;
             s.Depth = TensorDim(input, TensorRank(input) - 1);
             s.Rows = TensorElements(input) / s.Depth;
             s.InputMultiplier = Word(p, 0);
@@ -1213,15 +1219,50 @@ namespace Mote.Runtime
 
         RequantizeParams PrepareQuantize(int op, int p)
         {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
+            int inType = TensorType(input), outType = TensorType(output);
+            // TFLM EvalQuantizeReference's integer pairs, and float32 -> int8/int16 (no uint8 in Mote).
+            bool intIn = inType == DataType.Int8 || inType == DataType.Int16;
+            bool ok = (intIn && (outType == DataType.Int8 || outType == DataType.Int16 || outType == DataType.Int32))
+                || ((inType == DataType.Int32 || inType == DataType.Float32) && (outType == DataType.Int8 || outType == DataType.Int16));
+            if (!ok)
+                throw Op(op, -1, "QUANTIZE from " + DataType.Name(inType) + " to " + DataType.Name(outType) + " is not supported");
+            if (TensorElements(input) != TensorElements(output))
+                throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
             RequantizeParams s = new RequantizeParams();
-            s.Size = RequireElementwise(op);
+            s.Size = TensorElements(input);
+            s.InputType = inType;
+            s.OutputType = outType;
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
             s.OutputShift = Word(p, 3);
-            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            if (!ZeroPointFits(outType, s.OutputOffset))
+                throw Op(op, p + 4, "output offset " + s.OutputOffset + " is outside the " + DataType.Name(outType) + " range");
+            if (inType == DataType.Float32)
+            {
+                // Words: 0, output zero point, output scale (float32 bits), 0.
+                s.Scale = BitConverter.ToSingle(Blob, p + 8);
+                if (s.InputOffset != 0 || s.OutputShift != 0 || !(s.Scale > 0f) || s.Scale > float.MaxValue)
+                    throw Op(op, p, "float32 QUANTIZE words must be 0, zero point, a finite positive scale, 0");
+                return s;
+            }
+            // The input offset is minus an input zero point (int32 zero points may be anything).
+            if (inType != DataType.Int32 && !ZeroPointFits(inType, -(long)s.InputOffset))
+                throw Op(op, p, "input offset " + s.InputOffset + " is not minus an " + DataType.Name(inType) + " zero point");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
             return s;
+        }
+
+        /// <summary>Whether <paramref name="zp"/> is a value of an int8, int16 or int32 tensor.</summary>
+        static bool ZeroPointFits(int dtype, long zp)
+        {
+            switch (dtype)
+            {
+                case DataType.Int8: return zp >= -128 && zp <= 127;
+                case DataType.Int16: return zp >= -32768 && zp <= 32767;
+                default: return zp >= int.MinValue && zp <= int.MaxValue;
+            }
         }
 
         const int PadRank = 5;
@@ -1476,6 +1517,62 @@ namespace Mote.Runtime
             int[] r = new int[rank];
             for (int d = 0; d < rank; d++) r[d] = ExtendedDim(t, rank, d);
             return r;
+        }
+
+        // ---------------------------------------------------------------- format 1.3 operators
+
+        /// <summary>
+        /// SVDF (TFLM PrepareSvdf, integer path): input [B, I] int8, weights_feature [F, I] int8,
+        /// weights_time [F, M] and state [B, F * M] both int16 or both int8, optional int32 bias
+        /// [F / rank], output [B, F / rank] int8. The state is read and written in place, so it
+        /// must be an arena tensor.
+        /// </summary>
+        SvdfParams PrepareSvdf(int op, int p)
+        {
+            int input = OperatorInput(op, 0), wf = OperatorInput(op, 1), wt = OperatorInput(op, 2);
+            int bias = OperatorInput(op, 3), state = OperatorInput(op, 4), output = OperatorOutput(op);
+            RequireType(op, input, DataType.Int8, 2, "input");
+            RequireType(op, wf, DataType.Int8, 2, "weights_feature");
+            int stateType = TensorType(state);
+            if (stateType != DataType.Int16 && stateType != DataType.Int8)
+                throw Op(op, -1, "state tensor " + state + " is " + DataType.Name(stateType) + ", expected int16 or int8");
+            RequireType(op, state, stateType, 2, "state");
+            RequireType(op, wt, stateType, 2, "weights_time (same type as the state)");
+            RequireType(op, output, DataType.Int8, 2, "output");
+            if (!TensorIsVariable(state)) throw Op(op, -1, "state tensor " + state + " is not a variable tensor (state must keep its own arena bytes)");
+            SvdfParams s = new SvdfParams();
+            s.Rank = Word(p, 0);
+            s.InputOffset = Word(p, 1);
+            s.StateZeroPoint = Word(p, 2);
+            s.OutputOffset = Word(p, 3);
+            s.Multiplier1 = Word(p, 4);
+            s.Shift1 = Word(p, 5);
+            s.Multiplier2 = Word(p, 6);
+            s.Shift2 = Word(p, 7);
+            s.StateIsInt16 = stateType == DataType.Int16;
+            s.Batches = TensorDim(input, 0);
+            s.InputSize = TensorDim(input, 1);
+            s.Filters = TensorDim(wf, 0);
+            s.Memory = TensorDim(wt, 1);
+            if (s.Rank < 1 || s.Filters % s.Rank != 0)
+                throw Op(op, p, "rank " + s.Rank + " does not divide the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            s.Units = s.Filters / s.Rank;
+            if (TensorDim(wf, 1) != s.InputSize)
+                throw Op(op, -1, "weights_feature " + ShapeText(wf) + " does not match input " + ShapeText(input));
+            if (TensorDim(wt, 0) != s.Filters)
+                throw Op(op, -1, "weights_time " + ShapeText(wt) + " does not have the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            if (TensorDim(state, 0) != s.Batches || (long)TensorDim(state, 1) != (long)s.Filters * s.Memory)
+                throw Op(op, -1, "state " + ShapeText(state) + " is not [" + s.Batches + "," + ((long)s.Filters * s.Memory) + "] (batches, filters x memory)");
+            if (TensorDim(output, 0) != s.Batches || TensorDim(output, 1) != s.Units)
+                throw Op(op, -1, "output " + ShapeText(output) + " is not [" + s.Batches + "," + s.Units + "] (batches, filters / rank)");
+            RequireBias(op, bias, s.Units);
+            int zpMin = s.StateIsInt16 ? -32768 : -128, zpMax = s.StateIsInt16 ? 32767 : 127;
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.StateZeroPoint, zpMin, zpMax) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p + 4, "zero points out of range (input offset " + s.InputOffset + ", state zero point " + s.StateZeroPoint
+                    + ", output zero point " + s.OutputOffset + ")");
+            RequireMultiplier(op, s.Multiplier1, s.Shift1, p + 16, "feature (effective scale 1)");
+            RequireMultiplier(op, s.Multiplier2, s.Shift2, p + 24, "time (effective scale 2)");
+            return s;
         }
     }
 }

@@ -19,7 +19,7 @@ namespace Mote.Packer
     {
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
-            TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
+            TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25, TflSvdf = 27,
             TflTanh = 28, TflPad = 34, TflMean = 40, TflSub = 41, TflSqueeze = 43, TflPadV2 = 60, TflUnidirectionalSequenceLstm = 44, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117,
             TflTransposeConv = 67;
 
@@ -27,12 +27,12 @@ namespace Mote.Packer
         {
             TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
             TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
-            TflSqueeze, TflSub, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv,
+            TflSqueeze, TflSub, TflSvdf, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv,
         };
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
         const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, SUB, TANH (int8), "
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, SUB, SVDF (int8, int16 or int8 state), TANH (int8), "
             + "UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, int8 weights); "
             + "ADD, SUB, MUL and LEAKY_RELU also int16";
 
@@ -283,6 +283,12 @@ namespace Mote.Packer
                     break;
                 case TflMean:
                     LowerMean(op, where, src, Input(0), o, src.BuiltinOptions as ReducerOptions);
+                    break;
+                case TflSvdf:
+                    // TFLM's EvalSvdf reads the bias only when the operator has 5 inputs.
+                    if (src.Inputs.Length != 5)
+                        throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 5 (input, weights_feature, weights_time, bias or -1, state)");
+                    LowerSvdf(op, where, Input(0), Input(1), Input(2), Input(3, true), Input(4), o, src.BuiltinOptions as SVDFOptions);
                     break;
                 case TflUnidirectionalSequenceLstm:
                 {
@@ -696,12 +702,21 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             RequireInt8(where, i, "input");
-            RequireInt8(where, o, "output");
             if (i.ElementCount != o.ElementCount || i.Shape.Length == 0)
                 throw new PackException($"{where}: input {i.Describe} and output {o.Describe} differ");
-            // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
-            if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
-                throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            if (o.DataType == DataType.Int16 && o.Scales.Length > 0)
+            {
+                // TFLM's softmax Prepare, int8 input with int16 output: zero point -32768, scale 1/65536 (within 0.1%).
+                if (o.ZeroPoint != -32768 || Math.Abs(o.Scales[0] - 1f / 65536) > 0.001f / 65536)
+                    throw new PackException($"{where}: int16 output {o.Describe} must have scale 1/65536 and zero point -32768 (has {o.Scales[0]}, {o.ZeroPoint})");
+            }
+            else
+            {
+                RequireInt8(where, o, "output");
+                // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
+                if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
+                    throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            }
             float beta = options == null ? 1f : options.Beta;
             if (!(beta > 0) || float.IsInfinity(beta)) throw new PackException($"{where}: beta {beta} must be finite and positive");
             var p = new SoftmaxParams();
@@ -1050,15 +1065,34 @@ namespace Mote.Packer
         void LowerQuantize(PackOperator op, string where, int inputIdx, PackTensor o)
         {
             var i = graph.Tensors[inputIdx];
-            if (i.DataType != DataType.Int8 || o.DataType != DataType.Int8)
-                throw new PackException($"{where}: QUANTIZE from {DataType.Name(i.DataType)} to {DataType.Name(o.DataType)} is not supported; "
-                    + "Mote runs fully-integer models and supports int8 to int8 requantization only");
-            Elementwise(where, inputIdx, o);
+            int it = i.DataType, ot = o.DataType;
+            // TFLM PrepareQuantizeReference / EvalQuantizeReference: these integer pairs requantize,
+            // float32 quantizes to int8/int16 (uint8 is not a Mote type).
+            bool intIn = it == DataType.Int8 || it == DataType.Int16;
+            bool ok = (intIn && (ot == DataType.Int8 || ot == DataType.Int16 || ot == DataType.Int32))
+                || ((it == DataType.Int32 || it == DataType.Float32) && (ot == DataType.Int8 || ot == DataType.Int16));
+            if (!ok)
+                throw new PackException($"{where}: QUANTIZE from {DataType.Name(it)} to {DataType.Name(ot)} is not supported "
+                    + "(TFLite Micro's pairs: int8 or int16 to int8/int16/int32, int32 to int8/int16, float32 to int8/int16)");
+            if (i.ElementCount != o.ElementCount)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            if (o.Scales.Length == 0)
+                throw new PackException($"{where}: output {o.Describe} has no quantization scale");
             RequirePerTensor(where, o, "output");
-            var p = new RequantizeParams();
-            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
             op.Code = OpCode.Quantize;
             op.Inputs = new[] { inputIdx };
+            if (it == DataType.Float32)
+            {
+                // AffineQuantize divides by the output scale in float at every Eval; the word carries its bits.
+                op.Params = new[] { 0, o.ZeroPoint, BitConverter.SingleToInt32Bits(o.Scales[0]), 0 };
+                return;
+            }
+            if (i.Scales.Length == 0)
+                throw new PackException($"{where}: input {i.Describe} has no quantization scale");
+            if (i.ZeroPoint == int.MinValue)
+                throw new PackException($"{where}: input {i.Describe} has zero point -2^31, whose negation does not fit int32");
+            var p = new RequantizeParams();
+            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
             op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift };
         }
 
@@ -1110,6 +1144,76 @@ namespace Mote.Packer
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, mask };
             op.Macs = i.ElementCount;
+        }
+
+        // ------------------------------------------------------------------ format 1.3 operators
+
+        /// <summary>
+        /// SVDF, TFLM's integer path (svdf_common.cc PrepareSvdf / EvalIntegerSvdfReference): int8
+        /// input, feature weights and output, time weights and state of one type (int16 or int8),
+        /// optional int32 bias. The two multipliers are computed as TFLM's Prepare does: the scale
+        /// products and quotient in float, then QuantizeMultiplier on the double.
+        /// </summary>
+        void LowerSvdf(PackOperator op, string where, int inputIdx, int wfIdx, int wtIdx, int biasIdx, int stateIdx, PackTensor o, SVDFOptions options)
+        {
+            if (options == null) throw new PackException($"{where}: missing SVDFOptions");
+            var i = graph.Tensors[inputIdx];
+            var wf = graph.Tensors[wfIdx];
+            var wt = graph.Tensors[wtIdx];
+            var st = graph.Tensors[stateIdx];
+            RequireInt8(where, i, "input");
+            RequireInt8(where, wf, "weights_feature");
+            RequireInt8(where, o, "output");
+            if (st.DataType != DataType.Int16 && st.DataType != DataType.Int8)
+                throw new PackException($"{where}: state {st.Describe} must be int16 or int8");
+            if (wt.DataType != st.DataType)
+                throw new PackException($"{where}: weights_time {wt.Describe} must have the state's type {DataType.Name(st.DataType)} (TFLite Micro reads both with one type)");
+            if (st.Scales.Length == 0 || wt.Scales.Length == 0)
+                throw new PackException($"{where}: weights_time {wt.Describe} and state {st.Describe} need quantization scales");
+            RequirePerTensor(where, wf, "weights_feature");
+            RequirePerTensor(where, wt, "weights_time");
+            if (!st.IsVariable)
+                throw new PackException($"{where}: state {st.Describe} is not a variable tensor (TFLite Micro requires is_variable)");
+            RequireRank(where, i, "input", 2);
+            RequireRank(where, wf, "weights_feature", 2);
+            RequireRank(where, wt, "weights_time", 2);
+            RequireRank(where, st, "state", 2);
+            RequireRank(where, o, "output", 2);
+            int rank = options.Rank;
+            int batches = i.Shape[0], inputSize = i.Shape[1], filters = wf.Shape[0], memory = wt.Shape[1];
+            if (rank < 1 || filters % rank != 0)
+                throw new PackException($"{where}: rank {rank} does not divide the {filters} filters of weights_feature {wf.Describe}");
+            int units = filters / rank;
+            if (wf.Shape[1] != inputSize)
+                throw new PackException($"{where}: weights_feature {wf.Describe} does not match input {i.Describe}");
+            if (wt.Shape[0] != filters)
+                throw new PackException($"{where}: weights_time {wt.Describe} does not have the {filters} filters of weights_feature");
+            if (st.Shape[0] != batches || (long)st.Shape[1] != (long)filters * memory)
+                throw new PackException($"{where}: state {st.Describe} should be [{batches},{(long)filters * memory}] (batches, filters x memory)");
+            if (o.Shape[0] != batches || o.Shape[1] != units)
+                throw new PackException($"{where}: output {o.Describe} should be [{batches},{units}] (batches, filters / rank)");
+            Bias(where, biasIdx, units);
+            if (biasIdx >= 0)
+            {
+                var b = graph.Tensors[biasIdx];
+                // TFLM PrepareSvdf: |bias scale - state scale * weights_time scale| < 1e-5.
+                if (b.Scales.Length == 0 || !(Math.Abs((double)b.Scales[0] - (double)(st.Scales[0] * wt.Scales[0])) < 1e-5))
+                    throw new PackException($"{where}: bias {b.Describe} scale {(b.Scales.Length == 0 ? 0 : b.Scales[0])} is not state scale x weights_time scale ({st.Scales[0] * wt.Scales[0]})");
+            }
+            // options.FusedActivationFunction is not applied: TFLM's integer path ignores it (docs/numerics.md).
+            // float arithmetic as in TFLM (C++ float * float / float), widened to double for QuantizeMultiplier.
+            float product1 = i.Scales[0] * wf.Scales[0];
+            float scale1 = product1 / st.Scales[0];
+            float product2 = st.Scales[0] * wt.Scales[0];
+            float scale2 = product2 / o.Scales[0];
+            TfliteQuantMath.QuantizeMultiplier(scale1, out int m1, out int s1);
+            TfliteQuantMath.QuantizeMultiplier(scale2, out int m2, out int s2);
+            if (s1 > 30 || s1 < -31 || s2 > 30 || s2 < -31)
+                throw new PackException($"{where}: effective scales {scale1} and {scale2} are out of the range Mote's requantization supports");
+            op.Code = OpCode.Svdf;
+            op.Inputs = new[] { inputIdx, wfIdx, wtIdx, biasIdx, stateIdx };
+            op.Params = new[] { rank, -i.ZeroPoint, st.ZeroPoint, o.ZeroPoint, m1, s1, m2, s2 };
+            op.Macs = (long)batches * filters * (inputSize + memory);
         }
     }
 }

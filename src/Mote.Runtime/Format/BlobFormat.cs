@@ -204,6 +204,7 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
+                case Svdf: return 8;
                 case UnidirectionalSequenceLstm: return 29;
                 case TransposeConv: return 10;
                 default: return -1;
@@ -235,6 +236,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
                 case Add: case Mul: case Sub: return 2;
+                case Svdf: return 5;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }

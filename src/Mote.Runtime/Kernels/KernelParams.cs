@@ -132,6 +132,8 @@ namespace Mote.Runtime.Kernels
         public int InputMultiplier;
         public int InputLeftShift;
         public int DiffMin;
+        /// <summary>int16 output (scale 1/65536, zero point -32768; format 1.3) instead of int8; chosen by the output tensor's dtype.</summary>
+        public bool OutputIsInt16;
     }
 
     /// <summary>
@@ -228,12 +230,18 @@ namespace Mote.Runtime.Kernels
         public int[] CopyBytes;
     }
 
-    /// <summary>QUANTIZE int8 -> int8 (TFLM reference_ops::Requantize).</summary>
+    /// <summary>
+    /// QUANTIZE (TFLM reference_ops::Requantize for integer inputs, AffineQuantize for float32).
+    /// The types are <see cref="Format.DataType"/> codes; the defaults are int8 -> int8.
+    /// </summary>
     public sealed class RequantizeParams
     {
         public int Size;
         public int InputOffset, OutputOffset;
         public int OutputMultiplier, OutputShift;
+        public int InputType = Format.DataType.Int8, OutputType = Format.DataType.Int8;
+        /// <summary>float32 input only: the output scale (OutputOffset is the output zero point).</summary>
+        public float Scale;
     }
 
     /// <summary>
@@ -267,5 +275,29 @@ namespace Mote.Runtime.Kernels
         public int[] KeptExtents, KeptStrides;
         /// <summary>Reduced input dimensions in order: extents and input strides (elements).</summary>
         public int[] ReducedExtents, ReducedStrides;
+    }
+
+    /// <summary>
+    /// SVDF int8 (TFLM EvalIntegerSvdfReference): input [Batches, InputSize], feature weights
+    /// [Filters, InputSize] int8, time weights [Filters, Memory] and state [Batches, Filters * Memory]
+    /// both int16 (<see cref="StateIsInt16"/>) or both int8, bias [Units] int32, output [Batches, Units] int8.
+    /// </summary>
+    public sealed class SvdfParams
+    {
+        public int Batches, InputSize, Filters, Memory, Rank;
+        /// <summary>Filters / Rank.</summary>
+        public int Units;
+        /// <summary>Minus the input zero point.</summary>
+        public int InputOffset;
+        /// <summary>The state's zero point (subtracted when reading the state, added when writing it).</summary>
+        public int StateZeroPoint;
+        /// <summary>The output zero point.</summary>
+        public int OutputOffset;
+        /// <summary>input_scale * weights_feature_scale / state_scale (TFLM effective_scale_1).</summary>
+        public int Multiplier1, Shift1;
+        /// <summary>state_scale * weights_time_scale / output_scale (TFLM effective_scale_2).</summary>
+        public int Multiplier2, Shift2;
+        /// <summary>True: time weights and state are int16; false: int8.</summary>
+        public bool StateIsInt16;
     }
 }
