@@ -554,7 +554,9 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions and fully-connected layers may be absent.
+            // The bias of convolutions and fully-connected layers may be absent; so may an LSTM's
+            // peephole (9..11), projection (16, 17) and layer norm (20..23) inputs (and must be: PrepareLstm).
+            if (code == OpCode.UnidirectionalSequenceLstm) return IsLstmAbsentInput(input);
             return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected
                 || code == OpCode.TransposeConv);
         }
@@ -606,6 +608,8 @@ namespace Mote.Runtime
                     return PreparePad(op, p);
                 case OpCode.Concatenation:
                     return PrepareConcatenation(op, p);
+                case OpCode.UnidirectionalSequenceLstm:
+                    return PrepareLstm(op, p);
                 case OpCode.Quantize:
                     return PrepareQuantize(op, p);
                 case OpCode.HardSwish:
@@ -1193,6 +1197,104 @@ namespace Mote.Runtime
                 s.RightPadding[d] = Word(p, 1 + PadRank + d);
             }
             return s;
+        }
+
+        static bool IsLstmAbsentInput(int k)
+        {
+            return (k >= 9 && k <= 11) || k == 16 || k == 17 || k >= 20;
+        }
+
+        /// <summary>
+        /// UNIDIRECTIONAL_SEQUENCE_LSTM (docs/blob-format.md §6): TFLite's 24 inputs, int8 input/output/hidden
+        /// state, int8 [state, input] and [state, state] constant weights, int32 [state] constant biases,
+        /// int16 cell state; hidden and cell state in the arena (the kernel writes them).
+        /// </summary>
+        UnidirectionalSequenceLstmParams PrepareLstm(int op, int p)
+        {
+            int input = OperatorInput(op, 0), hidden = OperatorInput(op, 18), cell = OperatorInput(op, 19), output = OperatorOutput(op);
+            for (int k = 0; k < OpCode.UnidirectionalSequenceLstmInputs; k++)
+            {
+                int t = OperatorInput(op, k);
+                if (IsLstmAbsentInput(k) ? t >= 0 : t < 0)
+                    throw Op(op, -1, "input " + k + (t >= 0 ? " must be absent (no peephole, projection or layer norm)" : " is missing"));
+            }
+            RequireType(op, input, DataType.Int8, 3, "input");
+            RequireType(op, output, DataType.Int8, 3, "output");
+            RequireType(op, hidden, DataType.Int8, 2, "hidden state");
+            RequireType(op, cell, DataType.Int16, -1, "cell state");
+            if (!TensorIsVariable(hidden) || !TensorIsVariable(cell)) throw Op(op, -1, "hidden state " + hidden + " and cell state " + cell + " must be variable tensors");
+            UnidirectionalSequenceLstmParams s = new UnidirectionalSequenceLstmParams();
+            int timeMajor = Word(p, 0);
+            if (timeMajor != 0 && timeMajor != 1) throw Op(op, p, "time major word " + timeMajor + " is neither 0 nor 1");
+            s.TimeMajor = timeMajor == 1;
+            s.Batches = TensorDim(input, s.TimeMajor ? 1 : 0);
+            s.TimeSteps = TensorDim(input, s.TimeMajor ? 0 : 1);
+            s.InputSize = TensorDim(input, 2);
+            s.StateSize = TensorDim(hidden, 1);
+            s.StepBatches = s.TimeMajor ? s.Batches : 1;
+            int state = s.StateSize;
+            for (int k = 1; k <= 8; k++)
+            {
+                int w = OperatorInput(op, k);
+                RequireType(op, w, DataType.Int8, 2, k <= 4 ? "input weights" : "recurrent weights");
+                if (!TensorIsConstant(w)) throw Op(op, -1, "weights tensor " + w + " is not constant");
+                int depth = k <= 4 ? s.InputSize : state;
+                if (TensorDim(w, 0) != state || TensorDim(w, 1) != depth)
+                    throw Op(op, -1, "weights tensor " + w + " is " + ShapeText(w) + ", expected [" + state + ", " + depth + "]");
+            }
+            for (int k = 12; k <= 15; k++)
+            {
+                int b = OperatorInput(op, k);
+                RequireType(op, b, DataType.Int32, 1, "gate bias");
+                if (!TensorIsConstant(b)) throw Op(op, -1, "bias tensor " + b + " is not constant");
+                if (TensorDim(b, 0) != state) throw Op(op, -1, "bias tensor " + b + " has " + TensorDim(b, 0) + " elements, expected " + state);
+            }
+            if ((long)s.Batches * state != TensorElements(hidden) || (long)s.Batches * state != TensorElements(cell))
+                throw Op(op, -1, "hidden state " + ShapeText(hidden) + " and cell state " + ShapeText(cell) + " must hold " + s.Batches + " x " + state + " elements");
+            if (TensorDim(output, 0) != TensorDim(input, 0) || TensorDim(output, 1) != TensorDim(input, 1) || TensorDim(output, 2) != state)
+                throw Op(op, -1, "output " + ShapeText(output) + " must be [" + TensorDim(input, 0) + ", " + TensorDim(input, 1) + ", " + state + "]");
+            int act = Word(p, 1);
+            if (act != 4 && act != 6) throw Op(op, p + 4, "cell gate activation " + act + " is neither 4 (TANH) nor 6 (SIGMOID)");
+            s.CellGateSigmoid = act == 6;
+            s.CellClip = Word(p, 2);
+            if (!InRange(s.CellClip, -1, 32767)) throw Op(op, p + 8, "cell clip " + s.CellClip + " is outside -1..32767");
+            int power = Word(p, 3);
+            if (!InRange(power, -43, 2)) throw Op(op, p + 12, "cell state scale power " + power + " is outside -43..2");
+            // TFLM lstm_internal::Tanh: left shift 15 + power - 3; a negative one becomes a right shift with multiplier 3.
+            int tanhShift = 12 + power;
+            s.CellTanhMultiplier = tanhShift < 0 ? 3 : 0;
+            s.CellTanhLeftShift = tanhShift < 0 ? -tanhShift : tanhShift;
+            s.InputOffset = Word(p, 4);
+            s.HiddenOffset = Word(p, 5);
+            s.HiddenZeroPoint = Word(p, 6);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.HiddenOffset, -127, 128) || !InRange(s.HiddenZeroPoint, -128, 127))
+                throw Op(op, p + 16, "zero point offsets out of int8 range");
+            for (int k = 0; k < 8; k++)
+            {
+                s.GateMultipliers[k] = RequireMultiplier(op, p, 7 + 2 * k);
+                s.GateShifts[k] = RequireShift(op, p, 8 + 2 * k);
+            }
+            s.ForgetCellMultiplier = RequireMultiplier(op, p, 23);
+            s.ForgetCellShift = RequireShift(op, p, 24);
+            s.InputCellMultiplier = RequireMultiplier(op, p, 25);
+            s.InputCellShift = RequireShift(op, p, 26);
+            s.HiddenMultiplier = RequireMultiplier(op, p, 27);
+            s.HiddenShift = RequireShift(op, p, 28);
+            return s;
+        }
+
+        int RequireMultiplier(int op, int p, int word)
+        {
+            int v = Word(p, word);
+            if (v < 0) throw Op(op, p + 4 * word, "multiplier " + v + " (word " + word + ") is negative");
+            return v;
+        }
+
+        int RequireShift(int op, int p, int word)
+        {
+            int v = Word(p, word);
+            if (!InRange(v, -31, 30)) throw Op(op, p + 4 * word, "shift " + v + " (word " + word + ") is outside -31..30");
+            return v;
         }
 
         ConcatenationParams PrepareConcatenation(int op, int p)

@@ -128,6 +128,9 @@ namespace Mote.Runtime.Format
         /// <summary>Most inputs a CONCATENATION may have (TFLM's kMaxInputNum).</summary>
         public const int MaxConcatenationInputs = 10;
 
+        /// <summary>UNIDIRECTIONAL_SEQUENCE_LSTM always lists TFLite's 24 inputs (absent optional ones as -1).</summary>
+        public const int UnidirectionalSequenceLstmInputs = 24;
+
         public static string Name(int code)
         {
             switch (code)
@@ -202,6 +205,7 @@ namespace Mote.Runtime.Format
                 case HardSwish: return 6;
                 case Mean: return 5;
                 case TransposeConv: return 10;
+                case UnidirectionalSequenceLstm: return 29;
                 default: return -1;
             }
         }
@@ -231,6 +235,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
                 case Add: case Mul: return 2;
+                case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }
         }
