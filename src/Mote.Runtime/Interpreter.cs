@@ -300,11 +300,11 @@ namespace Mote.Runtime
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
                     break;
-                case OpCode.TransposeConv:
-                    TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
-                    break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    break;
+                case OpCode.TransposeConv:
+                    TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
             }
         }

@@ -554,7 +554,7 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions and fully-connected layers may be absent; so may an LSTM's
+            // The bias of convolutions, transpose convolutions and fully-connected layers may be absent; so may an LSTM's
             // peephole (9..11), projection (16, 17) and layer norm (20..23) inputs (and must be: PrepareLstm).
             if (code == OpCode.UnidirectionalSequenceLstm) return IsLstmAbsentInput(input);
             return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected

@@ -204,8 +204,8 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
-                case TransposeConv: return 10;
                 case UnidirectionalSequenceLstm: return 29;
+                case TransposeConv: return 10;
                 default: return -1;
             }
         }
