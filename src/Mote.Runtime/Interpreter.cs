@@ -236,7 +236,9 @@ namespace Mote.Runtime
             switch (ops[row + Model.SlotCode])
             {
                 case OpCode.Conv2D:
-                    if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    // The kernel set serves int8 only; 16x8 always runs the reference kernel.
+                    if (((ConvParams)p).ActivationType == DataType.Int16) Conv2D16x8.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     else Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
@@ -248,7 +250,18 @@ namespace Mote.Runtime
                     else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
-                    Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    {
+                        AddParams ap = (AddParams)p;
+                        if (ap.ElementType == DataType.Int16) AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        else Add.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                    }
+                    break;
+                case OpCode.Sub:
+                    {
+                        AddParams sp = (AddParams)p;
+                        if (sp.ElementType == DataType.Int16) Sub.EvalInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Sub.Eval(sp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.AveragePool2D:
                     AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
@@ -266,7 +279,11 @@ namespace Mote.Runtime
                         Array.Copy(in0, in0Start, output, outStart, ops[row + Model.SlotOutBytes]);
                     break;
                 case OpCode.Mul:
-                    Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    {
+                        MulParams mp = (MulParams)p;
+                        if (mp.ElementType == DataType.Int16) MulInt16.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Mul.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.Logistic:
                     Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
@@ -275,7 +292,11 @@ namespace Mote.Runtime
                     Tanh.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.LeakyRelu:
-                    LeakyRelu.Eval((LeakyReluParams)p, in0, in0Start, output, outStart);
+                    {
+                        LeakyReluParams lp = (LeakyReluParams)p;
+                        if (lp.ElementType == DataType.Int16) LeakyReluInt16.Eval(lp, in0, in0Start, output, outStart);
+                        else LeakyRelu.Eval(lp, in0, in0Start, output, outStart);
+                    }
                     break;
                 case OpCode.Relu:
                     Relu.Eval((ReluParams)p, in0, in0Start, output, outStart);
@@ -307,8 +328,14 @@ namespace Mote.Runtime
                 case OpCode.Transpose:
                     Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);
                     break;
+                case OpCode.Svdf:
+                    Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
+                    break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    break;
+                case OpCode.TransposeConv:
+                    TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
             }
         }

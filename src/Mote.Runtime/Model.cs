@@ -554,10 +554,12 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions and fully-connected layers may be absent; so may an LSTM's
+            // The bias of convolutions, transpose convolutions, fully-connected layers and SVDF may be absent; so may an LSTM's
             // peephole (9..11), projection (16, 17) and layer norm (20..23) inputs (and must be: PrepareLstm).
             if (code == OpCode.UnidirectionalSequenceLstm) return IsLstmAbsentInput(input);
-            return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected);
+            return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected
+                || code == OpCode.TransposeConv)
+                || input == 3 && code == OpCode.Svdf;
         }
 
         MoteFormatException Op(int op, int offset, string message)
@@ -578,6 +580,7 @@ namespace Mote.Runtime
                 case OpCode.FullyConnected:
                     return PrepareFullyConnected(op, p);
                 case OpCode.Add:
+                case OpCode.Sub:
                     return PrepareAdd(op, p);
                 case OpCode.AveragePool2D:
                 case OpCode.MaxPool2D:
@@ -621,6 +624,10 @@ namespace Mote.Runtime
                     return PrepareStridedSlice(op, p);
                 case OpCode.Transpose:
                     return PrepareTranspose(op, p);
+                case OpCode.Svdf:
+                    return PrepareSvdf(op, p);
+                case OpCode.TransposeConv:
+                    return PrepareTransposeConv(op, p);
                 default:
                     return null; // unreachable: ReadOperators rejected unknown codes
             }
@@ -715,9 +722,12 @@ namespace Mote.Runtime
         {
             bool depthwise = code == OpCode.DepthwiseConv2D;
             int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, 4, "input");
+            // CONV_2D with int16 activations is the 16x8 variant (same op code and words); depthwise is int8 only.
+            bool wide = !depthwise && TensorType(input) == DataType.Int16;
+            int activationType = wide ? DataType.Int16 : DataType.Int8;
+            RequireType(op, input, activationType, 4, "input");
             RequireType(op, filter, DataType.Int8, 4, "filter");
-            RequireType(op, output, DataType.Int8, 4, "output");
+            RequireType(op, output, activationType, 4, "output");
             if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
             ConvParams c = new ConvParams();
             c.Batches = TensorDim(input, 0);
@@ -756,13 +766,143 @@ namespace Mote.Runtime
             }
             RequireSpatial(op, "height", c.InputHeight, c.FilterHeight, c.StrideHeight, c.DilationHeight, c.PadTop, c.OutputHeight, p);
             RequireSpatial(op, "width", c.InputWidth, c.FilterWidth, c.StrideWidth, c.DilationWidth, c.PadLeft, c.OutputWidth, p + 4);
+            c.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(code));
+            int entries = c.RequantStride == 0 ? 1 : c.OutputChannels;
+            if (wide)
+            {
+                c.ActivationType = DataType.Int16;
+                Require16x8(op, c.InputOffset, c.OutputOffset, c.ActivationMin, c.ActivationMax, p + 24, p + 32);
+                c.BiasType = RequireBias16x8(op, bias, c.OutputChannels, false);
+                SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireShifts16x8(op, Word(p, 12), entries, p + 48, c.BiasType));
+                return c;
+            }
             RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 24);
             RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 32);
             RequireBias(op, bias, c.OutputChannels);
-            c.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(code));
-            int entries = c.RequantStride == 0 ? 1 : c.OutputChannels;
             SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireTable(op, Word(p, 12), entries, true, p + 48));
             return c;
+        }
+
+        /// <summary>
+        /// 16x8 operators: TFLM's kernels apply no zero points, so the offset words must be 0, and the
+        /// activation range must lie inside int16.
+        /// </summary>
+        void Require16x8(int op, int inputOffset, int outputOffset, int min, int max, int offsetsAt, int rangeAt)
+        {
+            if (inputOffset != 0 || outputOffset != 0)
+                throw Op(op, offsetsAt, "int16 activations need zero points 0, the offset words are " + inputOffset + " and " + outputOffset);
+            if (min < -32768 || max > 32767 || min > max)
+                throw Op(op, rangeAt, "activation range [" + min + ", " + max + "] is not inside [-32768, 32767]");
+        }
+
+        /// <summary>
+        /// The bias of a 16x8 operator: absent (returns 0), int64, int32 (CONV_2D only: TFLM then
+        /// accumulates in int32) or int16 (TRANSPOSE_CONV only: TFLM widens it to int64), one per
+        /// output channel. Returns its dtype.
+        /// </summary>
+        int RequireBias16x8(int op, int bias, int channels, bool transposeConv)
+        {
+            if (bias < 0) return 0;
+            int type = TensorType(bias);
+            int other = transposeConv ? DataType.Int16 : DataType.Int32;
+            if (type != DataType.Int64 && type != other)
+                throw Op(op, -1, "bias tensor " + bias + " is " + DataType.Name(type) + ", expected int64 or " + DataType.Name(other)
+                    + " with int16 activations");
+            if (TensorElements(bias) != channels)
+                throw Op(op, -1, "bias tensor " + bias + " has " + TensorElements(bias) + " elements, expected " + channels);
+            return type;
+        }
+
+        /// <summary>
+        /// The shift table of a 16x8 operator: the 64-bit MultiplyByQuantizedMultiplier shifts right by
+        /// 15 - shift, which must be 1..46, so shifts are -31..14 (TFLM's contract is -31..7). An int32
+        /// accumulator (CONV_2D's int32 bias) uses the usual table range.
+        /// </summary>
+        int RequireShifts16x8(int op, int offset, int entries, int at, int biasType)
+        {
+            RequireTable(op, offset, entries, true, at);
+            if (biasType == DataType.Int32) return offset;
+            for (int c = 0; c < entries; c++)
+            {
+                int v = LittleEndian.ReadInt32(Blob, offset + 4 * c);
+                if (v > 14) throw Op(op, offset + 4 * c, "shift " + v + " of channel " + c + " is out of range for an int64 accumulator (-31..14)");
+            }
+            return offset;
+        }
+
+        /// <summary>
+        /// TRANSPOSE_CONV: inputs (input, filter, bias or -1); words stride_h, stride_w, pad_top, pad_left,
+        /// input_offset, output_offset, act_min, act_max, multiplier table, shift table. TFLite's
+        /// output_shape input is not an input here: the output tensor's shape is the output shape
+        /// (TFLM reads that too and ignores the output_shape tensor's values).
+        /// </summary>
+        TransposeConvParams PrepareTransposeConv(int op, int p)
+        {
+            int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
+            bool wide = TensorType(input) == DataType.Int16;
+            int activationType = wide ? DataType.Int16 : DataType.Int8;
+            RequireType(op, input, activationType, 4, "input");
+            RequireType(op, filter, DataType.Int8, 4, "filter");
+            RequireType(op, output, activationType, 4, "output");
+            if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
+            TransposeConvParams c = new TransposeConvParams();
+            c.ActivationType = activationType;
+            c.Batches = TensorDim(input, 0);
+            c.InputHeight = TensorDim(input, 1);
+            c.InputWidth = TensorDim(input, 2);
+            c.InputChannels = TensorDim(input, 3);
+            c.FilterHeight = TensorDim(filter, 1);
+            c.FilterWidth = TensorDim(filter, 2);
+            c.OutputHeight = TensorDim(output, 1);
+            c.OutputWidth = TensorDim(output, 2);
+            c.OutputChannels = TensorDim(output, 3);
+            c.StrideHeight = Word(p, 0);
+            c.StrideWidth = Word(p, 1);
+            c.PadTop = Word(p, 2);
+            c.PadLeft = Word(p, 3);
+            c.InputOffset = Word(p, 4);
+            c.OutputOffset = Word(p, 5);
+            c.ActivationMin = Word(p, 6);
+            c.ActivationMax = Word(p, 7);
+            if (TensorDim(output, 0) != c.Batches) throw Op(op, -1, "output batch " + TensorDim(output, 0) + " differs from input batch " + c.Batches);
+            if (TensorDim(filter, 3) != c.InputChannels || TensorDim(filter, 0) != c.OutputChannels)
+                throw Op(op, -1, "filter " + ShapeText(filter) + " does not match input channels " + c.InputChannels + " and output channels " + c.OutputChannels);
+            RequireTransposeSpatial(op, "height", c.OutputHeight, c.FilterHeight, c.StrideHeight, c.PadTop, p);
+            RequireTransposeSpatial(op, "width", c.OutputWidth, c.FilterWidth, c.StrideWidth, c.PadLeft, p + 4);
+            int shifts;
+            if (wide)
+            {
+                Require16x8(op, c.InputOffset, c.OutputOffset, c.ActivationMin, c.ActivationMax, p + 16, p + 24);
+                c.BiasType = RequireBias16x8(op, bias, c.OutputChannels, true);
+                shifts = RequireShifts16x8(op, Word(p, 9), c.OutputChannels, p + 36, DataType.Int64);
+            }
+            else
+            {
+                RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 16);
+                RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 24);
+                RequireBias(op, bias, c.OutputChannels);
+                c.BiasType = bias < 0 ? 0 : DataType.Int32;
+                shifts = RequireTable(op, Word(p, 9), c.OutputChannels, true, p + 36);
+            }
+            SetTables(op, RequireTable(op, Word(p, 8), c.OutputChannels, false, p + 32), shifts);
+            return c;
+        }
+
+        /// <summary>
+        /// TRANSPOSE_CONV's leading pad along one axis: what TFLM's ComputePaddingHeightWidth gives with
+        /// the OUTPUT extent as the image size (dilation 1): 0 for VALID, and for SAME
+        /// max((ceil(out / stride) - 1) * stride + filter - out, 0) / 2. The input extent is not tied to
+        /// the output's (TFLM does not check it either); the kernel skips taps that land outside.
+        /// </summary>
+        void RequireTransposeSpatial(int op, string axis, int output, int filter, int stride, int pad, int at)
+        {
+            if (!InRange(stride, 1, 65535) || !InRange(filter, 1, 65535))
+                throw Op(op, at, axis + ": stride " + stride + " or filter " + filter + " is outside 1..65535");
+            long same = ((long)output + stride - 1) / stride;
+            long total = (same - 1) * stride + filter - output;
+            long samePad = total > 0 ? total / 2 : 0;
+            if (pad != 0 && pad != samePad)
+                throw Op(op, at + 8, axis + ": leading pad " + pad + " is neither 0 (VALID) nor the " + samePad + " SAME gives");
         }
 
         void SetTables(int op, int multipliers, int shifts)
@@ -802,11 +942,24 @@ namespace Mote.Runtime
             return f;
         }
 
+        /// <summary>
+        /// ADD (op code 4) and SUB (24): the same 12 parameter words for int8 and int16 (TFLM's
+        /// OpDataAdd / OpDataSub). The element type is the output tensor's; both inputs must
+        /// have it. int8: left shift 0..24, offsets in int8 range, activation range inside
+        /// [-128, 127]. int16: left shift 0..15, all three offsets 0 (symmetric int16, what
+        /// TFLite requires of int16 ADD/SUB; TFLM's int16 SUB asserts it), activation range
+        /// inside [-32768, 32767].
+        /// </summary>
         AddParams PrepareAdd(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "ADD");
+            string name = OpCode.Name(OperatorCode(op));
+            int dtype = TensorType(output);
+            if (dtype != DataType.Int8 && dtype != DataType.Int16)
+                throw Op(op, -1, "output tensor " + output + " is " + DataType.Name(dtype) + "; " + name + " supports int8 and int16");
+            RequireBroadcastOperands(op, a, b, output, name, dtype);
             AddParams s = new AddParams();
+            s.ElementType = dtype;
             s.LeftShift = Word(p, 0);
             s.Input1Offset = Word(p, 1);
             s.Input1Multiplier = Word(p, 2);
@@ -819,13 +972,23 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 9);
             s.ActivationMin = Word(p, 10);
             s.ActivationMax = Word(p, 11);
-            if (!InRange(s.LeftShift, 0, 24)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..24");
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p + 4, "zero point offsets out of int8 range");
+            if (dtype == DataType.Int16)
+            {
+                if (!InRange(s.LeftShift, 0, 15)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..15 (int16)");
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p + 4, "int16 zero points must be 0");
+            }
+            else
+            {
+                if (!InRange(s.LeftShift, 0, 24)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..24");
+                if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                    throw Op(op, p + 4, "zero point offsets out of int8 range");
+            }
             if (s.Input1Multiplier < 0 || s.Input2Multiplier < 0 || s.OutputMultiplier < 0
                 || !InRange(s.Input1Shift, -31, 30) || !InRange(s.Input2Shift, -31, 30) || !InRange(s.OutputShift, -31, 30))
                 throw Op(op, p + 8, "multiplier or shift out of range");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 40);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, false);
             if (s.Broadcast)
@@ -837,12 +1000,18 @@ namespace Mote.Runtime
             return s;
         }
 
-        /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
-        void RequireBroadcastOperands(int op, int a, int b, int output, string name)
+        void RequireActivationRangeInt16(int op, int min, int max, int at)
         {
-            RequireType(op, a, DataType.Int8, -1, "input 1");
-            RequireType(op, b, DataType.Int8, -1, "input 2");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            if (min < -32768 || max > 32767 || min > max)
+                throw Op(op, at, "activation range [" + min + ", " + max + "] is not inside [-32768, 32767]");
+        }
+
+        /// <summary>The two inputs and the output of ADD, SUB or MUL: all of type <paramref name="dtype"/>, at most 4-D.</summary>
+        void RequireBroadcastOperands(int op, int a, int b, int output, string name, int dtype)
+        {
+            RequireType(op, a, dtype, -1, "input 1");
+            RequireType(op, b, dtype, -1, "input 2");
+            RequireType(op, output, dtype, -1, "output");
             if (TensorRank(a) > 4 || TensorRank(b) > 4 || TensorRank(output) > 4)
                 throw Op(op, -1, name + " supports up to 4 dimensions");
         }
@@ -898,10 +1067,13 @@ namespace Mote.Runtime
         {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            // int8 -> int16 (format 1.3) is the variant TFLM's softmax offers for int8 input.
+            bool wide = TensorType(output) == DataType.Int16;
+            RequireType(op, output, wide ? DataType.Int16 : DataType.Int8, -1, "output");
             if (TensorRank(input) < 1 || TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " differ");
             SoftmaxParams s = new SoftmaxParams();
+            s.OutputIsInt16 = wide;
             s.Depth = TensorDim(input, TensorRank(input) - 1);
             s.Rows = TensorElements(input) / s.Depth;
             s.InputMultiplier = Word(p, 0);
@@ -924,19 +1096,31 @@ namespace Mote.Runtime
         /// <summary>Input and output of an element-wise op: int8, equal element counts; returns the count.</summary>
         int RequireElementwise(int op)
         {
+            return RequireElementwise(op, DataType.Int8);
+        }
+
+        /// <summary>Input and output of an element-wise op: both <paramref name="dtype"/>, equal element counts; returns the count.</summary>
+        int RequireElementwise(int op, int dtype)
+        {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            RequireType(op, input, dtype, -1, "input");
+            RequireType(op, output, dtype, -1, "output");
             if (TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
             return TensorElements(input);
         }
 
+        /// <summary>
+        /// MUL (op code 9): int8, or (1.3) int16 with all three offsets 0 (TFLM's int16 MUL checks
+        /// the zero points in Prepare and Eval); the element type is the output tensor's.
+        /// </summary>
         MulParams PrepareMul(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "MUL");
+            int dtype = TensorType(output) == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            RequireBroadcastOperands(op, a, b, output, "MUL", dtype);
             MulParams s = new MulParams();
+            s.ElementType = dtype;
             s.Input1Offset = Word(p, 0);
             s.Input2Offset = Word(p, 1);
             s.OutputOffset = Word(p, 2);
@@ -944,10 +1128,16 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 4);
             s.ActivationMin = Word(p, 5);
             s.ActivationMax = Word(p, 6);
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+            if (dtype == DataType.Int16)
+            {
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p, "int16 zero points must be 0");
+            }
+            else if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 20);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, true);
             if (s.Broadcast)
@@ -979,14 +1169,27 @@ namespace Mote.Runtime
         LeakyReluParams PrepareLeakyRelu(int op, int p)
         {
             LeakyReluParams s = new LeakyReluParams();
-            s.Size = RequireElementwise(op);
+            // int8 or int16 (TFLM's QuantizeLeakyRelu<int8_t / int16_t>), input and output alike.
+            int dtype = TensorType(OperatorOutput(op));
+            s.ElementType = dtype == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            s.Size = RequireElementwise(op, s.ElementType);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.IdentityMultiplier = Word(p, 2);
             s.IdentityShift = Word(p, 3);
             s.AlphaMultiplier = Word(p, 4);
             s.AlphaShift = Word(p, 5);
-            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            if (s.ElementType == DataType.Int16)
+            {
+                // Any int16 zero points (TFLM checks none): the kernel's arithmetic is int32 with
+                // |x + InputOffset| <= 65535 and wraps like the reference build otherwise.
+                if (!InRange(s.InputOffset, -32767, 32768) || !InRange(s.OutputOffset, -32768, 32767))
+                    throw Op(op, p, "zero point offsets out of int16 range");
+            }
+            else
+            {
+                RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            }
             RequireMultiplier(op, s.IdentityMultiplier, s.IdentityShift, p + 8, "identity");
             // A negative alpha gives a negative multiplier; its magnitude must be representable.
             if (s.AlphaMultiplier == int.MinValue || !InRange(s.AlphaShift, -31, 30))
@@ -1425,6 +1628,62 @@ namespace Mote.Runtime
             int[] r = new int[rank];
             for (int d = 0; d < rank; d++) r[d] = ExtendedDim(t, rank, d);
             return r;
+        }
+
+        // ---------------------------------------------------------------- format 1.3 operators
+
+        /// <summary>
+        /// SVDF (TFLM PrepareSvdf, integer path): input [B, I] int8, weights_feature [F, I] int8,
+        /// weights_time [F, M] and state [B, F * M] both int16 or both int8, optional int32 bias
+        /// [F / rank], output [B, F / rank] int8. The state is read and written in place, so it
+        /// must be an arena tensor.
+        /// </summary>
+        SvdfParams PrepareSvdf(int op, int p)
+        {
+            int input = OperatorInput(op, 0), wf = OperatorInput(op, 1), wt = OperatorInput(op, 2);
+            int bias = OperatorInput(op, 3), state = OperatorInput(op, 4), output = OperatorOutput(op);
+            RequireType(op, input, DataType.Int8, 2, "input");
+            RequireType(op, wf, DataType.Int8, 2, "weights_feature");
+            int stateType = TensorType(state);
+            if (stateType != DataType.Int16 && stateType != DataType.Int8)
+                throw Op(op, -1, "state tensor " + state + " is " + DataType.Name(stateType) + ", expected int16 or int8");
+            RequireType(op, state, stateType, 2, "state");
+            RequireType(op, wt, stateType, 2, "weights_time (same type as the state)");
+            RequireType(op, output, DataType.Int8, 2, "output");
+            if (!TensorIsVariable(state)) throw Op(op, -1, "state tensor " + state + " is not a variable tensor (state must keep its own arena bytes)");
+            SvdfParams s = new SvdfParams();
+            s.Rank = Word(p, 0);
+            s.InputOffset = Word(p, 1);
+            s.StateZeroPoint = Word(p, 2);
+            s.OutputOffset = Word(p, 3);
+            s.Multiplier1 = Word(p, 4);
+            s.Shift1 = Word(p, 5);
+            s.Multiplier2 = Word(p, 6);
+            s.Shift2 = Word(p, 7);
+            s.StateIsInt16 = stateType == DataType.Int16;
+            s.Batches = TensorDim(input, 0);
+            s.InputSize = TensorDim(input, 1);
+            s.Filters = TensorDim(wf, 0);
+            s.Memory = TensorDim(wt, 1);
+            if (s.Rank < 1 || s.Filters % s.Rank != 0)
+                throw Op(op, p, "rank " + s.Rank + " does not divide the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            s.Units = s.Filters / s.Rank;
+            if (TensorDim(wf, 1) != s.InputSize)
+                throw Op(op, -1, "weights_feature " + ShapeText(wf) + " does not match input " + ShapeText(input));
+            if (TensorDim(wt, 0) != s.Filters)
+                throw Op(op, -1, "weights_time " + ShapeText(wt) + " does not have the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            if (TensorDim(state, 0) != s.Batches || (long)TensorDim(state, 1) != (long)s.Filters * s.Memory)
+                throw Op(op, -1, "state " + ShapeText(state) + " is not [" + s.Batches + "," + ((long)s.Filters * s.Memory) + "] (batches, filters x memory)");
+            if (TensorDim(output, 0) != s.Batches || TensorDim(output, 1) != s.Units)
+                throw Op(op, -1, "output " + ShapeText(output) + " is not [" + s.Batches + "," + s.Units + "] (batches, filters / rank)");
+            RequireBias(op, bias, s.Units);
+            int zpMin = s.StateIsInt16 ? -32768 : -128, zpMax = s.StateIsInt16 ? 32767 : 127;
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.StateZeroPoint, zpMin, zpMax) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p + 4, "zero points out of range (input offset " + s.InputOffset + ", state zero point " + s.StateZeroPoint
+                    + ", output zero point " + s.OutputOffset + ")");
+            RequireMultiplier(op, s.Multiplier1, s.Shift1, p + 16, "feature (effective scale 1)");
+            RequireMultiplier(op, s.Multiplier2, s.Shift2, p + 24, "time (effective scale 2)");
+            return s;
         }
     }
 }

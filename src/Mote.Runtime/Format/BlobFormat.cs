@@ -189,7 +189,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: return 13;
                 case FullyConnected: return 7;
-                case Add: return 12;
+                case Add: case Sub: return 12;
                 case AveragePool2D: case MaxPool2D: return 8;
                 case Softmax: return 3;
                 case Reshape: return 0;
@@ -207,7 +207,9 @@ namespace Mote.Runtime.Format
                 case Dequantize: return 2;
                 case StridedSlice: return 15;
                 case Transpose: return 5;
+                case Svdf: return 8;
                 case UnidirectionalSequenceLstm: return 29;
+                case TransposeConv: return 10;
                 default: return -1;
             }
         }
@@ -235,8 +237,9 @@ namespace Mote.Runtime.Format
         {
             switch (code)
             {
-                case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
-                case Add: case Mul: return 2;
+                case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
+                case Add: case Mul: case Sub: return 2;
+                case Svdf: return 5;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }
