@@ -319,6 +319,15 @@ namespace Mote.Runtime
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
                     break;
+                case OpCode.Dequantize:
+                    Dequantize.Eval((DequantizeParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.StridedSlice:
+                    StridedSlice.Eval((StridedSliceParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Transpose:
+                    Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);
+                    break;
                 case OpCode.Svdf:
                     Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;

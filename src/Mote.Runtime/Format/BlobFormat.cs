@@ -122,8 +122,8 @@ namespace Mote.Runtime.Format
             SignalFilterBankSquareRoot = 36, SignalFilterBankSpectralSubtraction = 37, SignalFilterBankLog = 38,
             SignalPcan = 39, SignalFftAutoScale = 40;
 
-        /// <summary>Highest op code this runtime knows.</summary>
-        public const int Max = 20;
+        /// <summary>Highest op code this runtime knows (codes below it may still be unknown: see <see cref="ParamWords"/>).</summary>
+        public const int Max = 27;
 
         /// <summary>Most inputs a CONCATENATION may have (TFLM's kMaxInputNum).</summary>
         public const int MaxConcatenationInputs = 10;
@@ -204,6 +204,9 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
+                case Dequantize: return 2;
+                case StridedSlice: return 15;
+                case Transpose: return 5;
                 case Svdf: return 8;
                 case UnidirectionalSequenceLstm: return 29;
                 case TransposeConv: return 10;

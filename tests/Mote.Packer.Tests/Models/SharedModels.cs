@@ -16,7 +16,7 @@ namespace Mote.Packer.Tests.Models
             "hello_world_int8", "micro_speech", "person_detection", "mlperf_kws_dscnn", "mlperf_vww_96",
             "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
             // Issue 9, data movement and (re)quantization (int16 activations).
-            "seanet_quantize0_int16",
+            "seanet_pad0_int16", "seanet_quantize0_int16", "seanet_strided_slice0_int16",
             // Issue 9, SVDF with int8 state (and the int8 -> int16 SOFTMAX, the QUANTIZE variants).
             "keyword_scrambled_int8",
             "mnist_lstm_int8", "micro_speech_lstm", "dtln_noise_suppression",
@@ -31,6 +31,7 @@ namespace Mote.Packer.Tests.Models
         {
             "add", "average_pool_2d", "conv_2d", "depthwise_conv_2d", "fully_connected", "max_pool_2d", "reshape", "softmax",
             "mul", "logistic", "tanh", "leaky_relu", "relu", "relu6", "pad", "concatenation", "squeeze", "quantize", "hard_swish", "mean",
+            "dequantize", "strided_slice", "transpose",
         };
 
         static readonly ConcurrentDictionary<string, PackResult> cache = new();
