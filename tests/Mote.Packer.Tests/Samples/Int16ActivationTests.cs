@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Mote.Packer.Data;
+using Mote.Packer.Float;
+using Mote.Packer.Quantization;
+using Mote.Runtime.Format;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Mote.Packer.Tests.Samples
+{
+    /// <summary>
+    /// The quantizer's int16 activation modes: the repository's samples packed with int16 activations
+    /// and run on their held-out data (end metric and per-layer error against the float interpreter,
+    /// an independent oracle), and the auto mode on a graph built so that int8 clearly loses.
+    /// </summary>
+    public class Int16ActivationTests
+    {
+        readonly ITestOutputHelper log;
+
+        public Int16ActivationTests(ITestOutputHelper log) => this.log = log;
+
+        static (QuantizeResult q, EvalReport r) Run(string name, ActivationMode mode)
+        {
+            var m = SampleManifest.Load(PreparedSample.Dir(name));
+            var g = Packer.ImportOnnx(m.PathOf(m.Model));
+            var calib = SampleLoader.Load(g, m.PathOf(m.Calibration));
+            var q = Packer.PackOnnx(g, calib, new QuantizeOptions { Activations = mode }, 0);
+            var test = SampleLoader.Load(g, m.PathOf(m.TestInputs));
+            var labels = Npy.Load(m.PathOf(m.TestLabels)).AsInts(m.TestLabels);
+            return (q, Evaluator.Evaluate(q, test, labels, m.Metric));
+        }
+
+        [Theory]
+        [InlineData("digits")]
+        [InlineData("ecg")]
+        public void Sample_Int16Activations_KeepTheMetricAndLowerEveryLayersError(string name)
+        {
+            var (q8, r8) = Run(name, ActivationMode.Int8);
+            var (q16, r16) = Run(name, ActivationMode.Int16);
+            log.WriteLine($"{name}: {r8.Metric} int8 {r8.Int8Metric:F4}, int16 {r16.Int8Metric:F4}; output SQNR {r8.OutputError.SqnrDb:F1} -> {r16.OutputError.SqnrDb:F1} dB; "
+                + $"blob {q8.Pack.Blob.Length} -> {q16.Pack.Blob.Length} B, arena {q8.Pack.Model.ArenaBytes} -> {q16.Pack.Model.ArenaBytes} B");
+
+            // Every activation of these models (conv, pooling, reshape, FC outputs and the input) is int16.
+            Assert.Equal(q16.Float.Tensors.Count(t => !t.IsConstant), q16.Int16Tensors.Count);
+            var model = q16.Pack.Model;
+            Assert.Contains(Enumerable.Range(0, model.OperatorCount), i => model.GetOperator(i).Name == "FULLY_CONNECTED"
+                && model.GetTensor(model.GetOperator(i).Outputs[0]).DataType == DataType.Int16);
+            Assert.Equal(DataType.Int8, model.GetInput(0).DataType); // the interface stays int8
+
+            // End metric: at most 2 points below int8 (one or two of the held-out samples).
+            Assert.True(r16.Int8Metric >= r8.Int8Metric - 0.02, $"int16 {r16.Int8Metric} vs int8 {r8.Int8Metric}");
+            // Each layer's dequantized output is closer to the float interpreter's than int8's.
+            Assert.Equal(r8.Layers.Count, r16.Layers.Count);
+            for (int i = 0; i < r8.Layers.Count; i++)
+            {
+                log.WriteLine($"  {r8.Layers[i].Output.Name}: {r8.Layers[i].Error.SqnrDb:F1} -> {r16.Layers[i].Error.SqnrDb:F1} dB");
+                Assert.True(r16.Layers[i].Error.SqnrDb > r8.Layers[i].Error.SqnrDb + 0.5,
+                    $"layer {r8.Layers[i].Output.Name}: int16 {r16.Layers[i].Error.SqnrDb:F2} dB vs int8 {r8.Layers[i].Error.SqnrDb:F2} dB");
+            }
+            Assert.True(r16.OutputError.SqnrDb > r8.OutputError.SqnrDb);
+        }
+
+        /// <summary>
+        /// x [1,8] → FC → h [1,8] → FC → y [1,2], where channel 7 of h is 100·x0 and the rest is about
+        /// ±0.5, and the second FC ignores channel 7: int8 must stretch h's scale over ±100 (step 0.8), which
+        /// wipes out the channels y depends on. int16 (step 0.003) keeps them. Auto must move h to int16.
+        /// </summary>
+        static (FloatGraph g, List<float[][]> calib) BadlyScaled(float outlierGain)
+        {
+            var rng = new Random(7);
+            var g = new FloatGraph { SourceName = "badly-scaled" };
+            var x = g.AddTensor("x", new[] { 1, 8 });
+            var w1 = new float[64];
+            for (int c = 0; c < 7; c++) for (int k = 0; k < 8; k++) w1[c * 8 + k] = (float)(rng.NextDouble() * 0.4 - 0.2);
+            w1[7 * 8 + 0] = outlierGain;
+            var w1t = g.AddTensor("w1", new[] { 8, 8 }, w1);
+            var b1 = g.AddTensor("b1", new[] { 8 }, new float[8]);
+            var h = g.AddTensor("h", new[] { 1, 8 });
+            var w2 = new float[16];
+            for (int c = 0; c < 2; c++) for (int k = 0; k < 7; k++) w2[c * 8 + k] = (float)(rng.NextDouble() * 2 - 1);
+            var w2t = g.AddTensor("w2", new[] { 2, 8 }, w2);
+            var b2 = g.AddTensor("b2", new[] { 2 }, new float[2]);
+            var y = g.AddTensor("y", new[] { 1, 2 });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.FullyConnected, Inputs = new[] { x.Index, w1t.Index, b1.Index }, Outputs = new[] { h.Index } });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.FullyConnected, Inputs = new[] { h.Index, w2t.Index, b2.Index }, Outputs = new[] { y.Index } });
+            g.Inputs.Add(new FBinding { Tensor = x.Index, SourceName = "x", SourceShape = new[] { 1, 8 } });
+            g.Outputs.Add(new FBinding { Tensor = y.Index, SourceName = "y", SourceShape = new[] { 1, 2 } });
+            var calib = new List<float[][]>();
+            for (int s = 0; s < 64; s++) calib.Add(new[] { Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray() });
+            return (g, calib);
+        }
+
+        [Fact]
+        public void Auto_MovesTheBadlyScaledLayerToInt16_AndSaysWhy()
+        {
+            var (g, calib) = BadlyScaled(100f);
+            var int8 = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions { Method = RangeMethod.MinMax }, 0);
+            var auto = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions { Method = RangeMethod.MinMax, Activations = ActivationMode.Auto }, 0);
+            foreach (var c in auto.Int16Choices)
+                log.WriteLine($"{string.Join(",", c.Tensors)}: layer {c.Layer} {c.LayerDbBefore:F1} -> {c.LayerDbAfter:F1} dB, output {c.OutputDbBefore:F1} -> {c.OutputDbAfter:F1} dB, accepted {c.Accepted}");
+            log.WriteLine($"int8 output SQNR {int8.ScoreDb:F1} dB, auto {auto.ScoreDb:F1} dB");
+
+            // int8 clearly loses here ...
+            Assert.True(int8.ScoreDb < 20, $"int8 output SQNR {int8.ScoreDb:F1} dB: the graph is not badly scaled enough");
+            Assert.Empty(int8.Int16Tensors);
+            // ... and auto's first (accepted) move puts h (with the FC reading it) in int16, with measured gains.
+            var first = auto.Int16Choices[0];
+            Assert.True(first.Accepted);
+            Assert.Contains("h", first.Tensors);
+            Assert.Equal(first.OutputDbBefore, int8.ScoreDb, 6);
+            Assert.True(first.OutputDbAfter > first.OutputDbBefore + 15, $"{first.OutputDbBefore:F1} -> {first.OutputDbAfter:F1} dB");
+            Assert.Contains("h", auto.Int16Tensors);
+            Assert.Equal(auto.ScoreDb, auto.Int16Choices.Where(c => c.Accepted).Last().OutputDbAfter, 6);
+            // The search ends with a rejected move or with no layer output left in int8 (here: h and y
+            // moved together, the input is no layer output).
+            Assert.True(!auto.Int16Choices.Last().Accepted || g.Ops.All(op => auto.Int16Tensors.Contains(g.Tensors[op.Outputs[0]].Name)));
+
+            // Independent check on fresh inputs: the auto model's output against the float interpreter.
+            var rng = new Random(99);
+            var fi = new FloatInterpreter(g);
+            ErrorStats e8 = new(), eAuto = new();
+            var r8 = new Int8Runner(g, int8.Quantized, int8.Pack);
+            var rA = new Int8Runner(g, auto.Quantized, auto.Pack);
+            for (int s = 0; s < 50; s++)
+            {
+                var x = new[] { Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray() };
+                fi.Run(x);
+                e8.Add(fi.Values[g.Outputs[0].Tensor], r8.Run(x)[0]);
+                eAuto.Add(fi.Values[g.Outputs[0].Tensor], rA.Run(x)[0]);
+            }
+            Assert.True(eAuto.SqnrDb > e8.SqnrDb + 15, $"held-out: int8 {e8.SqnrDb:F1} dB, auto {eAuto.SqnrDb:F1} dB");
+        }
+
+        [Fact]
+        public void Int16Mode_WithoutCalibration_IsRefused()
+        {
+            var (g, _) = BadlyScaled(100f);
+            var e = Assert.Throws<PackException>(() => PostTrainingQuantizer.Run(g, null, new QuantizeOptions { Activations = ActivationMode.Int16 }, 0));
+            Assert.Contains("calibration", e.Message);
+        }
+    }
+}
