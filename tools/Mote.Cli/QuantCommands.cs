@@ -138,7 +138,7 @@ namespace Mote.Cli
         public static string QuantTable(QuantizeResult q, EvalReport r, string over)
         {
             var sb = new StringBuilder();
-            sb.AppendLine(over == null ? "Quantization (no data to compare on):" : $"Quantization, int8 vs float over {over}:");
+            sb.AppendLine(over == null ? "Quantization (no data to compare on):" : $"Quantization, {(q.Int16Tensors.Count > 0 ? "int8/int16" : "int8")} vs float over {over}:");
             sb.AppendLine("  #  op                 output                        range                      chosen by        scale       zp   SQNR dB  cosine");
             var layers = r?.Layers ?? q.Float.Ops.Select((op, i) => new LayerReport { Index = i, Op = op, Output = q.Float.Tensors[op.Outputs[0]], Quant = q.Quantized.Activations[op.Outputs[0]] }).ToList();
             foreach (var l in layers)
@@ -208,8 +208,26 @@ namespace Mote.Cli
                         w.WriteNumber("range_max", l.Quant.Range.Max);
                         w.WriteNumber("scale", l.Quant.Scale);
                         w.WriteNumber("zero_point", l.Quant.ZeroPoint);
+                        w.WriteString("dtype", l.Quant.Int16 ? "int16" : "int8");
                         w.WriteNumber("sqnr_db", Math.Round(Finite(l.Error.SqnrDb), 3));
                         w.WriteNumber("cosine", Math.Round(l.Error.Cosine, 6));
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteStartArray("int16_search");
+                    foreach (var c in q.Int16Choices)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("layer", c.Layer);
+                        w.WriteStartArray("tensors");
+                        foreach (var t in c.Tensors) w.WriteStringValue(t);
+                        w.WriteEndArray();
+                        w.WriteNumber("layer_sqnr_db_before", Math.Round(Finite(c.LayerDbBefore), 3));
+                        if (double.IsNaN(c.LayerDbAfter)) w.WriteNull("layer_sqnr_db_after");
+                        else w.WriteNumber("layer_sqnr_db_after", Math.Round(Finite(c.LayerDbAfter), 3));
+                        w.WriteNumber("output_sqnr_db_before", Math.Round(Finite(c.OutputDbBefore), 3));
+                        w.WriteNumber("output_sqnr_db_after", Math.Round(Finite(c.OutputDbAfter), 3));
+                        w.WriteBoolean("accepted", c.Accepted);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();

@@ -150,6 +150,12 @@ namespace Mote.Packer.Tests.Cli
             var line = stdout.Split('\n').Single(l => l.StartsWith("int16 search:"));
             Assert.Contains("output SQNR", line);
             Assert.Contains(" dB", line);
+
+            (code, stdout, stderr) = Mote("eval", Path.Combine(SharedData.RepoRoot, "tools", "samples", "digits"), "--activations", "int16", "--json");
+            Assert.True(code == 0, stderr);
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.All(doc.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.Equal("int16", l.GetProperty("dtype").GetString()));
+            Assert.Equal(0, doc.RootElement.GetProperty("int16_search").GetArrayLength()); // no search in int16 mode
         }
 
         [Fact]
