@@ -722,8 +722,8 @@ namespace Mote.Runtime
         {
             bool depthwise = code == OpCode.DepthwiseConv2D;
             int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
-            // CONV_2D with int16 activations is the 16x8 variant (same op code and words); depthwise is int8 only.
-            bool wide = !depthwise && TensorType(input) == DataType.Int16;
+            // int16 activations select the 16x8 variant (same op code and words).
+            bool wide = TensorType(input) == DataType.Int16;
             int activationType = wide ? DataType.Int16 : DataType.Int8;
             RequireType(op, input, activationType, 4, "input");
             RequireType(op, filter, DataType.Int8, 4, "filter");
@@ -773,6 +773,9 @@ namespace Mote.Runtime
                 c.ActivationType = DataType.Int16;
                 Require16x8(op, c.InputOffset, c.OutputOffset, c.ActivationMin, c.ActivationMax, p + 24, p + 32);
                 c.BiasType = RequireBias16x8(op, bias, c.OutputChannels, false);
+                // TFLM's 16x8 DEPTHWISE_CONV_2D reads the bias as int64 whatever its type: an int32 one would be misread.
+                if (depthwise && c.BiasType == DataType.Int32)
+                    throw Op(op, -1, "bias tensor " + bias + " is int32, expected int64 (16x8 DEPTHWISE_CONV_2D)");
                 SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireShifts16x8(op, Word(p, 12), entries, p + 48, c.BiasType));
                 return c;
             }

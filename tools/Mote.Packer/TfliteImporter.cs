@@ -381,8 +381,8 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             var f = graph.Tensors[filterIdx];
-            // CONV_2D with int16 activations is TFLM's 16x8 kernel (same Mote op code, chosen by dtype).
-            bool wide = !depthwise && i.DataType == DataType.Int16;
+            // int16 activations: TFLM's 16x8 kernel (same Mote op code, chosen by dtype).
+            bool wide = i.DataType == DataType.Int16;
             if (wide) Require16x8(where, i, o);
             else
             {
@@ -426,7 +426,8 @@ namespace Mote.Packer
             int amin, amax;
             if (wide)
             {
-                int biasType = Bias16x8(where, biasIdx, channels, DataType.Int32);
+                // TFLM's 16x8 depthwise kernel reads the bias as int64 only; CONV_2D also takes int32.
+                int biasType = Bias16x8(where, biasIdx, channels, depthwise ? DataType.Int64 : DataType.Int32);
                 // Without a bias TFLM picks the accumulator from quantized_bias_type; Mote's blob has no
                 // word for it and runs an absent bias with the int64 accumulator.
                 if (biasIdx < 0 && quantizedBiasType == TensorType.INT32)

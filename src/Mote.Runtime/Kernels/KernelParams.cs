@@ -36,8 +36,8 @@ namespace Mote.Runtime.Kernels
         public int RequantStride = 1;
         /// <summary>
         /// Element type of the input and output activations: <see cref="DataType.Int8"/> (the default)
-        /// or, CONV_2D only, <see cref="DataType.Int16"/> ("16x8": int8 weights, zero points 0,
-        /// InputOffset and OutputOffset 0, run by <see cref="Conv2D16x8"/>).
+        /// or <see cref="DataType.Int16"/> ("16x8": int8 weights, zero points 0, InputOffset and
+        /// OutputOffset 0, run by <see cref="Conv2D16x8"/> / <see cref="DepthwiseConv2D16x8"/>).
         /// </summary>
         public int ActivationType = DataType.Int8;
         /// <summary>

@@ -123,6 +123,10 @@ namespace Mote.Packer.Tests.Blob
 
         sealed class ThrowingKernels : KernelSet
         {
+            public override void DepthwiseConv2D(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
+                byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart) =>
+                throw new InvalidOperationException("16x8 DEPTHWISE_CONV_2D reached the kernel set");
+
             public override void FullyConnected(FullyConnectedParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
                 byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart) =>
                 throw new InvalidOperationException("16x8 FULLY_CONNECTED reached the kernel set");
@@ -171,6 +175,59 @@ namespace Mote.Packer.Tests.Blob
             var e = Assert.Throws<PackException>(() => Packer.Finish(g, 0));
             Assert.Contains("does not verify", e.Message);
             Assert.Contains(expected, e.Message);
+        }
+
+        /// <summary>int16 [1,3,3,2] → DEPTHWISE_CONV_2D 16x8 (2x2, stride 1, VALID, multiplier 2, int64 bias) → [1,2,2,4].</summary>
+        static PackGraph Depthwise(int biasType = DataType.Int64)
+        {
+            var rng = new Random(17);
+            var g = new PackGraph { SourceName = "test-graph-dw16" };
+            var x = Act(g, "x", DataType.Int16, 0.001f, 1, 3, 3, 2);
+            var w = Const(g, "w", DataType.Int8, new[] { 1, 2, 2, 4 }, rng, new[] { 0.01f, 0.02f, 0.015f, 0.03f });
+            var b = Const(g, "b", biasType, new[] { 4 }, rng, new[] { 1e-5f });
+            var y = Act(g, "dw", DataType.Int16, 0.02f, 1, 2, 2, 4);
+            g.Inputs = new[] { x.Index };
+            g.Outputs = new[] { y.Index };
+            var m = new int[4];
+            var s = new int[4];
+            TfliteQuantMath.ConvPerChannel(x.Scales[0], w.Scales, y.Scales[0], 4, m, s);
+            g.Operators.Add(new PackOperator
+            {
+                Code = OpCode.DepthwiseConv2D, Inputs = new[] { x.Index, w.Index, b.Index }, Outputs = new[] { y.Index },
+                Params = new[] { 1, 1, 1, 1, 0, 0, 0, 0, -32768, 32767, 2, 0, 0 }, Multipliers = m, MultiplierWord = 11, Shifts = s, ShiftWord = 12,
+            });
+            return g;
+        }
+
+        [Fact]
+        public void Depthwise16x8_LoadsDispatchesAndMatchesTheKernel()
+        {
+            var m = Packer.Finish(Depthwise(), 0).Model;
+            var p = (ConvParams)m.GetOperator(0).Params;
+            Assert.Equal(DataType.Int16, p.ActivationType);
+            Assert.Equal(DataType.Int64, p.BiasType);
+            var it = new Interpreter(m) { Kernels = new ThrowingKernels() };
+            var input = new byte[it.GetInput(0).Bytes];
+            new Random(3).NextBytes(input);
+            it.GetInput(0).CopyFrom(input, 0);
+            it.Invoke();
+            var output = new byte[it.GetOutput(0).Bytes];
+            it.GetOutput(0).CopyTo(output, 0);
+            var op = m.GetOperator(0);
+            var expected = new byte[output.Length];
+            DepthwiseConv2D16x8.Eval(p, input, 0, m.Blob, m.GetTensor(op.Inputs[1]).Start, m.Blob, m.GetTensor(op.Inputs[2]).Start, m.Blob,
+                op.MultiplierStart, op.ShiftStart, expected, 0);
+            Assert.Equal(expected, output);
+            var values = Enumerable.Range(0, output.Length / 2).Select(k => (int)BitConverter.ToInt16(output, 2 * k)).ToArray();
+            Assert.True(values.Distinct().Count() > 12 && values.Count(v => v == 32767 || v == -32768) < 4, string.Join(",", values));
+        }
+
+        [Fact]
+        public void Depthwise16x8_Int32Bias_Rejected()
+        {
+            // TFLM's 16x8 depthwise kernel reads the bias as int64 whatever its type.
+            var e = Assert.Throws<PackException>(() => Packer.Finish(Depthwise(DataType.Int32), 0));
+            Assert.Contains("is int32, expected int64", e.Message);
         }
 
         [Fact]

@@ -133,6 +133,52 @@ namespace Mote.Packer.Tests.Samples
             Assert.True(eAuto.SqnrDb > e8.SqnrDb + 15, $"held-out: int8 {e8.SqnrDb:F1} dB, auto {eAuto.SqnrDb:F1} dB");
         }
 
+        /// <summary>
+        /// x [1,4,4,2] → DEPTHWISE_CONV_2D 3x3 SAME + RELU → h → RESHAPE → r [1,32] → SOFTMAX → s. In int16
+        /// mode h and r are int16 (16x8 depthwise), SOFTMAX's output stays int8 (fixed 1/256, -128) and a
+        /// QUANTIZE int16 → int8 feeds it; with --io int8 the input goes through QUANTIZE int8 → int16.
+        /// </summary>
+        [Fact]
+        public void Int16Mode_DepthwiseIntoSoftmax_ConvertsAtTheInt8Boundary()
+        {
+            var rng = new Random(11);
+            var g = new FloatGraph { SourceName = "dw-softmax" };
+            var x = g.AddTensor("x", new[] { 1, 4, 4, 2 });
+            var w = g.AddTensor("w", new[] { 1, 3, 3, 2 }, Enumerable.Range(0, 18).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
+            var b = g.AddTensor("b", new[] { 2 }, new[] { 0.1f, -0.05f });
+            var h = g.AddTensor("h", new[] { 1, 4, 4, 2 });
+            var r = g.AddTensor("r", new[] { 1, 32 });
+            var sm = g.AddTensor("s", new[] { 1, 32 });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.DepthwiseConv2D, Inputs = new[] { x.Index, w.Index, b.Index }, Outputs = new[] { h.Index },
+                PadTop = 1, PadLeft = 1, PadBottom = 1, PadRight = 1, Activation = FusedActivation.Relu });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.Reshape, Inputs = new[] { h.Index }, Outputs = new[] { r.Index } });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.Softmax, Inputs = new[] { r.Index }, Outputs = new[] { sm.Index } });
+            g.Inputs.Add(new FBinding { Tensor = x.Index, SourceName = "x", SourceShape = new[] { 1, 4, 4, 2 } });
+            g.Outputs.Add(new FBinding { Tensor = sm.Index, SourceName = "s", SourceShape = new[] { 1, 32 } });
+            var calib = new List<float[][]>();
+            for (int k = 0; k < 32; k++) calib.Add(new[] { Enumerable.Range(0, 32).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray() });
+
+            var q8 = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions { Method = RangeMethod.MinMax }, 0);
+            var q16 = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions { Activations = ActivationMode.Int16 }, 0);
+            var m = q16.Pack.Model;
+            var ops = Enumerable.Range(0, m.OperatorCount).Select(i => m.GetOperator(i)).ToList();
+            Assert.Equal(new[] { "QUANTIZE", "DEPTHWISE_CONV_2D", "RESHAPE", "QUANTIZE", "SOFTMAX" }, ops.Select(o => o.Name));
+            Assert.Equal(DataType.Int8, m.GetTensor(ops[0].Inputs[0]).DataType);
+            Assert.Equal(DataType.Int16, m.GetTensor(ops[1].Outputs[0]).DataType);
+            Assert.Equal(DataType.Int16, m.GetTensor(ops[3].Inputs[0]).DataType);
+            Assert.Equal(DataType.Int8, m.GetTensor(ops[3].Outputs[0]).DataType);
+            Assert.Equal(new[] { "x", "h", "r" }, q16.Int16Tensors);
+
+            // h against the float interpreter: int16 beats int8 by a wide margin (only the depthwise layer
+            // and the int8 input quantization stand between them).
+            var e8 = Evaluator.Evaluate(q8, calib, null, null);
+            var e16 = Evaluator.Evaluate(q16, calib, null, null);
+            double h8 = e8.Layers[0].Error.SqnrDb, h16 = e16.Layers[0].Error.SqnrDb;
+            log.WriteLine($"h: int8 {h8:F1} dB, int16 {h16:F1} dB; softmax output {e8.OutputError.SqnrDb:F1} / {e16.OutputError.SqnrDb:F1} dB");
+            Assert.True(h16 > h8 + 3, $"h: int8 {h8:F1} dB, int16 {h16:F1} dB");
+            Assert.True(e16.OutputError.SqnrDb > 20, $"softmax output {e16.OutputError.SqnrDb:F1} dB");
+        }
+
         [Fact]
         public void Int16Mode_WithoutCalibration_IsRefused()
         {

@@ -6,7 +6,7 @@ using Xunit;
 namespace Mote.Runtime.Tests.Kernels
 {
     /// <summary>
-    /// FULLY_CONNECTED 16x8 and int16 MAX_POOL_2D / AVERAGE_POOL_2D on tiny shapes whose expected
+    /// FULLY_CONNECTED 16x8, DEPTHWISE_CONV_2D 16x8 and int16 MAX_POOL_2D / AVERAGE_POOL_2D on tiny shapes whose expected
     /// values are worked out in the comments (TFLM's integer rules: fully_connected.cc's int16 case,
     /// reference_integer_ops pooling.h's int16 overloads).
     /// </summary>
@@ -91,6 +91,46 @@ namespace Mote.Runtime.Tests.Kernels
             p.BiasType = DataType.Int32;
             FullyConnected16x8.Eval(p, input, 0, filter, 0, Conv2DTests.I32(0), 0, quant, 0, 4, output, 0);
             Assert.Equal(-13568, ReadI16(output, 0, 1)[0]);
+        }
+
+        // ------------------------------------------------------------ DEPTHWISE_CONV_2D 16x8
+
+        [Fact]
+        public void DepthwiseConv2D16x8_Multiplier2SamePadding_MatchesHandComputation()
+        {
+            // Input 1x2x2x1: 1000 -2000 / 30000 -32768. Filter [1,2,2,2] (multiplier 2), taps (ky,kx):
+            //   ch0 = 1, 2, 3, 4; ch1 = -128, 0, 0, 127. 2x2, stride 1, SAME: output 2x2, leading pad 0, so
+            //   windows at the right/bottom lose taps. ch0 no bias, 2^30 shift -5 (x 2^-6); ch1 bias -1000
+            //   (int64), 2^30 shift -7 (x 2^-8). One rounding, halves up: floor(v + 0.5).
+            // (0,0) all taps: ch0 1000 - 4000 + 90000 - 131072 = -44072 / 64 = -688.6 -> -689;
+            //       ch1 -128000 - 4161536 - 1000 = -4290536 / 256 = -16759.9 -> -16760.
+            // (0,1) taps (0,0) on -2000, (1,0) on -32768: ch0 -2000 - 98304 = -100304 / 64 = -1567.25 -> -1567;
+            //       ch1 256000 - 1000 = 255000 / 256 = 996.1 -> 996.
+            // (1,0) taps (0,0) on 30000, (0,1) on -32768: ch0 -35536 / 64 = -555.25 -> -555;
+            //       ch1 -3840000 - 1000 = -3841000 / 256 = -15003.9 -> -15004.
+            // (1,1) tap (0,0) on -32768: ch0 -512; ch1 4194304 - 1000 = 4193304 / 256 = 16380.1 -> 16380.
+            var p = new ConvParams
+            {
+                Batches = 1, InputHeight = 2, InputWidth = 2, InputChannels = 1,
+                FilterHeight = 2, FilterWidth = 2, OutputHeight = 2, OutputWidth = 2, OutputChannels = 2,
+                StrideHeight = 1, StrideWidth = 1, DilationHeight = 1, DilationWidth = 1, DepthMultiplier = 2,
+                ActivationMin = -32768, ActivationMax = 32767, ActivationType = DataType.Int16, BiasType = DataType.Int64,
+            };
+            byte[] input = Concat(new byte[2], I16(1000, -2000, 30000, -32768));
+            byte[] filter = Conv2DTests.I8(1, -128, 2, 0, 3, 0, 4, 127);
+            byte[] bias = I64(0, -1000);
+            byte[] quant = Conv2DTests.I32(1 << 30, 1 << 30, -5, -7);
+            byte[] output = new byte[16];
+
+            DepthwiseConv2D16x8.Eval(p, input, 2, filter, 0, bias, 0, quant, 0, 8, output, 0);
+
+            Assert.Equal(new[] { -689, -16760, -1567, 996, -555, -15004, -512, 16380 }, ReadI16(output, 0, 8));
+
+            // No bias, range [-600, 600]: ch1 (1,1) 4194304 / 256 = 16384 -> 600, (0,0) -> -600; ch0 (0,1) -1567 -> -600.
+            p.ActivationMin = -600;
+            p.ActivationMax = 600;
+            DepthwiseConv2D16x8.Eval(p, input, 2, filter, 0, null, -1, quant, 0, 8, output, 0);
+            Assert.Equal(new[] { -600, -600, -600, 600, -555, -600, -512, 600 }, ReadI16(output, 0, 8));
         }
 
         // ------------------------------------------------------------ pooling int16

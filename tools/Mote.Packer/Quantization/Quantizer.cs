@@ -149,7 +149,7 @@ namespace Mote.Packer.Quantization
         /// <summary>
         /// Whether a tie group can hold int16 activations: its parameters are not fixed, and every
         /// member is a model input or the output of an operator Mote runs with int16 activations
-        /// (CONV_2D and FULLY_CONNECTED 16x8, MAX/AVERAGE_POOL_2D, RESHAPE, PAD). Other operators
+        /// (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED 16x8, MAX/AVERAGE_POOL_2D, RESHAPE, PAD). Other operators
         /// keep int8 outputs; their int16 inputs are converted by QUANTIZE.
         /// </summary>
         public static bool CanBeInt16(FloatGraph g, List<int> members)
@@ -158,7 +158,7 @@ namespace Mote.Packer.Quantization
             foreach (int t in members)
             {
                 var p = g.Producer(t);
-                if (p != null && p.Kind is not (FloatOpKind.Conv2D or FloatOpKind.FullyConnected or FloatOpKind.MaxPool2D
+                if (p != null && p.Kind is not (FloatOpKind.Conv2D or FloatOpKind.DepthwiseConv2D or FloatOpKind.FullyConnected or FloatOpKind.MaxPool2D
                     or FloatOpKind.AveragePool2D or FloatOpKind.Reshape or FloatOpKind.Pad))
                     return false;
             }
