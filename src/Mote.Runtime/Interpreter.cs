@@ -109,7 +109,8 @@ namespace Mote.Runtime
             int n = model.OperatorCount;
             for (int i = 0; i < n; i++)
             {
-                if (model.OperatorCode(i) != OpCode.Concatenation) continue;
+                // CONCATENATION and ops with more than 3 inputs (SIGNAL_FILTER_BANK) get every input bound.
+                if (model.OperatorCode(i) != OpCode.Concatenation && model.OperatorInputCount(i) <= 3) continue;
                 if (concatInputs == null)
                 {
                     concatInputs = new byte[n][][];
@@ -214,7 +215,8 @@ namespace Mote.Runtime
                     else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
-                    Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
+                    else Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);
                     break;
                 case OpCode.AveragePool2D:
                     AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
@@ -232,7 +234,8 @@ namespace Mote.Runtime
                         Array.Copy(in0, in0Start, output, outStart, ops[row + Model.SlotOutBytes]);
                     break;
                 case OpCode.Mul:
-                    Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
+                    else Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
                     break;
                 case OpCode.Logistic:
                     Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
@@ -263,6 +266,41 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Cast:
+                    Cast.Eval((CastParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Div:
+                case OpCode.Maximum:
+                case OpCode.Minimum:
+                    BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalWindow:
+                    SignalWindow.Eval((SignalWindowParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalFftAutoScale:
+                    SignalFftAutoScale.Eval((SignalFftAutoScaleParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalRfft:
+                    SignalRfft.Eval((SignalRfftParams)p, in0, in0Start, in1, in1Start, in2, in2Start, output, outStart);
+                    break;
+                case OpCode.SignalEnergy:
+                    SignalEnergy.Eval((SignalEnergyParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalFilterBank:
+                    SignalFilterBank.Eval((SignalFilterBankParams)p, concatInputs[index], concatStarts[index], output, outStart);
+                    break;
+                case OpCode.SignalFilterBankSquareRoot:
+                    SignalFilterBankSquareRoot.Eval((SignalSquareRootParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalFilterBankSpectralSubtraction:
+                    SignalFilterBankSpectralSubtraction.Eval((SignalSpectralSubtractionParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalFilterBankLog:
+                    SignalFilterBankLog.Eval((SignalLogParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalPcan:
+                    SignalPcan.Eval((SignalPcanParams)p, in0, in0Start, in1, in1Start, in2, in2Start, output, outStart);
                     break;
             }
         }

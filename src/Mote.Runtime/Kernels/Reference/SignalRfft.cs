@@ -1,0 +1,135 @@
+namespace Mote.Runtime.Kernels
+{
+    /// <summary>
+    /// SIGNAL_RFFT int16 (TFLM signal/src/rfft_int16.cc over kiss_fft v130 with FIXED_POINT 16): each
+    /// frame is zero-padded to FftLength, read as Half complex values, transformed by a decimation-in-time
+    /// complex FFT of size Half (radix 4 and 2 stages, each butterfly first dividing its inputs by the
+    /// radix with rounding so nothing overflows), and split into FftLength / 2 + 1 bins of the real
+    /// spectrum. Fixed-point rules (kiss_fft's): a product of int16s is rounded with (x + 2^14) &gt;&gt; 15,
+    /// complex sums and differences keep the low 16 bits, the real split halves with an arithmetic shift.
+    /// Inputs: frames (int16), the complex FFT's twiddles e^(-2 pi i k / Half) and the real split's
+    /// twiddles e^(-i pi ((k + 1) / Half + 1/2)), both int16 pairs round(32767 * cos, sin) made by the packer.
+    /// </summary>
+    public static class SignalRfft
+    {
+        public static void Eval(SignalRfftParams p, byte[] input, int inputStart, byte[] twiddles, int twiddleStart,
+            byte[] superTwiddles, int superStart, byte[] output, int outputStart)
+        {
+            short[] frame = p.Frame, x = p.Spectrum;
+            int half = p.Half;
+            for (int f = 0; f < p.Frames; f++)
+            {
+                int inAt = inputStart + 2 * f * p.InputLength;
+                for (int i = 0; i < p.FftLength; i++)
+                    frame[i] = i < p.InputLength ? (short)ElementBytes.ReadInt16(input, inAt + 2 * i) : (short)0;
+                Work(p, 0, 0, 1, 0, twiddles, twiddleStart);
+
+                int outAt = outputStart + 4 * f * (half + 1);
+                // DC and Nyquist from bin 0 (halved first).
+                int dcr = Half(x[0]), dci = Half(x[1]);
+                ElementBytes.WriteInt16(output, outAt, dcr + dci);
+                ElementBytes.WriteInt16(output, outAt + 2, 0);
+                ElementBytes.WriteInt16(output, outAt + 4 * half, dcr - dci);
+                ElementBytes.WriteInt16(output, outAt + 4 * half + 2, 0);
+                for (int k = 1; k <= half / 2; k++)
+                {
+                    int pkr = Half(x[2 * k]), pki = Half(x[2 * k + 1]);
+                    int nkr = Half(x[2 * (half - k)]), nki = Half((short)(-x[2 * (half - k) + 1]));
+                    short f1r = (short)(pkr + nkr), f1i = (short)(pki + nki);
+                    short f2r = (short)(pkr - nkr), f2i = (short)(pki - nki);
+                    int sAt = superStart + 4 * (k - 1);
+                    int wr = ElementBytes.ReadInt16(superTwiddles, sAt), wi = ElementBytes.ReadInt16(superTwiddles, sAt + 2);
+                    short twr = Round(unchecked(f2r * wr - f2i * wi)), twi = Round(unchecked(f2r * wi + f2i * wr));
+                    ElementBytes.WriteInt16(output, outAt + 4 * k, (f1r + twr) >> 1);
+                    ElementBytes.WriteInt16(output, outAt + 4 * k + 2, (f1i + twi) >> 1);
+                    ElementBytes.WriteInt16(output, outAt + 4 * (half - k), (f1r - twr) >> 1);
+                    ElementBytes.WriteInt16(output, outAt + 4 * (half - k) + 2, (twi - f1i) >> 1);
+                }
+            }
+        }
+
+        /// <summary>kiss_fft's sround: a Q15 product rounded to int16 (low 16 bits kept).</summary>
+        static short Round(int product) { return unchecked((short)((product + (1 << 14)) >> 15)); }
+
+        /// <summary>C_FIXDIV(x, 2): x * (32767 / 2) rounded.</summary>
+        static short Half(short v) { return Round(v * 16383); }
+
+        /// <summary>
+        /// kiss_fft's kf_work: output complex values [o, o + p*m) of stage <paramref name="factor"/>
+        /// from the frame's complex values i, i + stride, ... (recursively), then that stage's butterflies.
+        /// </summary>
+        static void Work(SignalRfftParams p, int o, int i, int stride, int factor, byte[] tw, int twStart)
+        {
+            int radix = p.Factors[factor], m = p.Factors[factor + 1];
+            short[] x = p.Spectrum, frame = p.Frame;
+            if (m == 1)
+            {
+                for (int k = 0; k < radix; k++)
+                {
+                    x[2 * (o + k)] = frame[2 * i];
+                    x[2 * (o + k) + 1] = frame[2 * i + 1];
+                    i += stride;
+                }
+            }
+            else
+            {
+                for (int k = 0; k < radix; k++)
+                {
+                    Work(p, o + k * m, i, stride * radix, factor + 2, tw, twStart);
+                    i += stride;
+                }
+            }
+            if (radix == 4) Butterfly4(x, o, stride, m, tw, twStart);
+            else Butterfly2(x, o, stride, m, tw, twStart);
+        }
+
+        static void Butterfly2(short[] x, int o, int stride, int m, byte[] tw, int twStart)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                int a = 2 * (o + k), b = 2 * (o + k + m);
+                short ar = Round(x[a] * 16383), ai = Round(x[a + 1] * 16383);
+                short br = Round(x[b] * 16383), bi = Round(x[b + 1] * 16383);
+                int t = twStart + 4 * k * stride;
+                int wr = ElementBytes.ReadInt16(tw, t), wi = ElementBytes.ReadInt16(tw, t + 2);
+                short tr = Round(unchecked(br * wr - bi * wi)), ti = Round(unchecked(br * wi + bi * wr));
+                x[b] = (short)(ar - tr);
+                x[b + 1] = (short)(ai - ti);
+                x[a] = (short)(ar + tr);
+                x[a + 1] = (short)(ai + ti);
+            }
+        }
+
+        static void Butterfly4(short[] x, int o, int stride, int m, byte[] tw, int twStart)
+        {
+            for (int k = 0; k < m; k++)
+            {
+                int a0 = 2 * (o + k), a1 = 2 * (o + k + m), a2 = 2 * (o + k + 2 * m), a3 = 2 * (o + k + 3 * m);
+                short f0r = Round(x[a0] * 8191), f0i = Round(x[a0 + 1] * 8191);
+                short f1r = Round(x[a1] * 8191), f1i = Round(x[a1 + 1] * 8191);
+                short f2r = Round(x[a2] * 8191), f2i = Round(x[a2 + 1] * 8191);
+                short f3r = Round(x[a3] * 8191), f3i = Round(x[a3 + 1] * 8191);
+                int t1 = twStart + 4 * k * stride, t2 = twStart + 8 * k * stride, t3 = twStart + 12 * k * stride;
+                int w1r = ElementBytes.ReadInt16(tw, t1), w1i = ElementBytes.ReadInt16(tw, t1 + 2);
+                int w2r = ElementBytes.ReadInt16(tw, t2), w2i = ElementBytes.ReadInt16(tw, t2 + 2);
+                int w3r = ElementBytes.ReadInt16(tw, t3), w3i = ElementBytes.ReadInt16(tw, t3 + 2);
+                short s0r = Round(unchecked(f1r * w1r - f1i * w1i)), s0i = Round(unchecked(f1r * w1i + f1i * w1r));
+                short s1r = Round(unchecked(f2r * w2r - f2i * w2i)), s1i = Round(unchecked(f2r * w2i + f2i * w2r));
+                short s2r = Round(unchecked(f3r * w3r - f3i * w3i)), s2i = Round(unchecked(f3r * w3i + f3i * w3r));
+                short s5r = (short)(f0r - s1r), s5i = (short)(f0i - s1i);
+                f0r = (short)(f0r + s1r);
+                f0i = (short)(f0i + s1i);
+                short s3r = (short)(s0r + s2r), s3i = (short)(s0i + s2i);
+                short s4r = (short)(s0r - s2r), s4i = (short)(s0i - s2i);
+                x[a2] = (short)(f0r - s3r);
+                x[a2 + 1] = (short)(f0i - s3i);
+                x[a0] = (short)(f0r + s3r);
+                x[a0 + 1] = (short)(f0i + s3i);
+                x[a1] = (short)(s5r + s4i);
+                x[a1 + 1] = (short)(s5i - s4r);
+                x[a3] = (short)(s5r - s4i);
+                x[a3 + 1] = (short)(s5i + s4r);
+            }
+        }
+    }
+}
