@@ -1,0 +1,135 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Mote.Packer.Tflite;
+using Mote.Runtime;
+using Mote.Runtime.Format;
+using Mote.Runtime.Kernels;
+using Mote.Tests.Common;
+using Xunit;
+
+namespace Mote.Packer.Tests.Models
+{
+    /// <summary>
+    /// The micro_speech audio front end (audio_preprocessor_int8: TFLM signal-library custom ops,
+    /// CAST and int32 arithmetic) against TFLM's own tensors: every kernel on its recorded inputs,
+    /// and the packed model run operator by operator.
+    /// </summary>
+    public class AudioFrontEndTests
+    {
+        const string Name = "audio_preprocessor_int8";
+
+        /// <summary>How many leading layers (operator outputs, in layers.json order) of the packed model match TFLM.</summary>
+        const int LayersBitExact = 24;
+
+        static string Dir => SharedModels.VectorDir(Name);
+
+        static TfliteModel Source() => TfliteModel.Parse(File.ReadAllBytes(SharedModels.ModelPath(Name)), Name);
+
+        /// <summary>TFLM's bytes of tensor t for sample 0: an operator output, the model input, or constant data.</summary>
+        static byte[] Tensor(TfliteModel m, int t)
+        {
+            var files = Directory.GetFiles(Path.Combine(Dir, "layers_0"), $"op*_t{t}.bin");
+            if (files.Length == 1) return File.ReadAllBytes(files[0]);
+            if (t == m.Subgraphs[0].Inputs[0]) return File.ReadAllBytes(Path.Combine(Dir, "input_0.bin"));
+            return m.Buffers[m.Subgraphs[0].Tensors[t].Buffer].Data;
+        }
+
+        static void Same(byte[] expected, byte[] actual, string what)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+                if (expected[i] != actual[i]) Assert.Fail($"{what}: byte {i} is {actual[i]}, TFLM {expected[i]}");
+        }
+
+        [SkippableFact]
+        public void SignalKernels_OnTflmInputs_ReproduceTflmOutputs()
+        {
+            var m = Source();
+            byte[] T(int t) => Tensor(m, t);
+
+            var o = new byte[960];
+            SignalWindow.Eval(new SignalWindowParams { Shift = 12, InputSize = 480, WindowSize = 480 }, T(0), 0, T(1), 0, o, 0);
+            Same(T(19), o, "SignalWindow");
+
+            o = new byte[964];
+            SignalFftAutoScale.Eval(new SignalFftAutoScaleParams { Count = 480, ScaleStart = 960 }, T(20), 0, o, 0);
+            Same(T(21), o[..960], "SignalFftAutoScale");
+            Same(T(22), o[960..], "SignalFftAutoScale scale bits");
+
+            var (tw, split) = TfliteImporter.RfftTwiddles(512);
+            var rfft = new SignalRfftParams
+            {
+                FftLength = 512, Half = 256, InputLength = 480, Frames = 1, Factors = new[] { 4, 64, 4, 16, 4, 4, 4, 1 },
+                Frame = new short[512], Spectrum = new short[512],
+            };
+            o = new byte[1028];
+            SignalRfft.Eval(rfft, T(21), 0, tw, 0, split, 0, o, 0);
+            Same(T(23), o, "SignalRfft");
+
+            o = new byte[1028];
+            Array.Fill(o, (byte)0xAB); // Mote writes every element, also outside [start, end)
+            SignalEnergy.Eval(new SignalEnergyParams { Start = 5, End = 241, Count = 257 }, T(23), 0, o, 0);
+            Same(T(24), o, "SignalEnergy");
+
+            o = new byte[320];
+            SignalFilterBank.Eval(new SignalFilterBankParams { NumChannels = 40, Work = new ulong[41] },
+                new[] { T(28), T(13), T(12), T(11), T(10), T(9) }, new int[6], o, 0);
+            Same(T(29), o, "SignalFilterBank");
+
+            o = new byte[160];
+            SignalFilterBankSquareRoot.Eval(new SignalSquareRootParams { Count = 40 }, T(29), 0, T(22), 0, o, 0);
+            Same(T(30), o, "SignalFilterBankSquareRoot");
+
+            var ss = new SignalSpectralSubtractionParams
+            {
+                Smoothing = 409, OneMinusSmoothing = 15975, AlternateSmoothing = 983, AlternateOneMinusSmoothing = 15401,
+                MinSignalRemaining = 819, SmoothingBits = 10, SpectralSubtractionBits = 14, NumChannels = 40, NoiseStart = 160,
+            };
+            o = new byte[320]; // noise estimate starts at 0 (TFLM's reset state)
+            SignalFilterBankSpectralSubtraction.Eval(ss, T(30), 0, o, 0);
+            Same(T(31), o[..160], "SignalFilterBankSpectralSubtraction");
+            Same(T(32), o[160..], "SignalFilterBankSpectralSubtraction noise estimate");
+
+            o = new byte[160];
+            SignalPcan.Eval(new SignalPcanParams { SnrShift = 6, Count = 40 }, T(31), 0, T(32), 0, T(8), 0, o, 0);
+            Same(T(33), o, "SignalPCAN");
+
+            o = new byte[80];
+            SignalFilterBankLog.Eval(new SignalLogParams { CorrectionBits = 3, OutputScale = 64, Count = 40 }, T(33), 0, o, 0);
+            Same(T(34), o, "SignalFilterBankLog");
+        }
+
+        [SkippableFact]
+        public void PackedModel_Sample0_LeadingLayersMatchTflm()
+        {
+            var packed = SharedModels.Pack(SharedModels.ModelPath(Name));
+            var model = Model.Load(packed.Blob);
+            var it = new Interpreter(model);
+            it.GetInput(0).CopyFrom(File.ReadAllBytes(Path.Combine(Dir, "input_0.bin")), 0);
+            using var layers = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "layers.json")));
+            var entries = layers.RootElement.GetProperty("layers").EnumerateArray().ToList();
+            int layer = 0;
+            for (int i = 0; i < model.OperatorCount && layer < LayersBitExact; i++)
+            {
+                it.InvokeOperator(i);
+                var op = model.GetOperator(i);
+                foreach (int t in op.Outputs)
+                {
+                    if (layer >= LayersBitExact) break;
+                    var e = entries[layer];
+                    var view = it.GetTensor(t);
+                    int tensor = e.GetProperty("tensor_index").GetInt32();
+                    Assert.Equal(tensor, view.Info.SourceIndex);
+                    var expected = File.ReadAllBytes(Path.Combine(Dir, "layers_0", $"op{e.GetProperty("op_index").GetInt32():D3}_{e.GetProperty("op").GetString().ToLowerInvariant()}_t{tensor}.bin"));
+                    var actual = new byte[view.Bytes];
+                    view.CopyTo(actual, 0);
+                    Same(expected, actual, $"layer {layer} (operator {i} {op.Name}, tensor {tensor})");
+                    layer++;
+                }
+            }
+            Assert.Equal(LayersBitExact, layer);
+        }
+    }
+}
