@@ -70,17 +70,20 @@ namespace Mote.Runtime
     /// One interpreter per thread: the arena is its working memory.
     /// </summary>
     /// <remarks>
-    /// Memory: construction allocates this object and, only for CONCATENATION operators, the
-    /// arrays that bind their variable input lists (plus the arena when the caller passes none).
-    /// Tensor views are created on first request and kept.
+    /// Memory: construction allocates this object and, only for operators with more than three
+    /// inputs and for CONCATENATION, the arrays that bind their input lists (plus the arena when
+    /// the caller passes none). Tensor views are created on first request and kept.
+    /// State: variable tensors (format 1.3: SVDF, LSTM and other stateful ops) keep their bytes from
+    /// one <see cref="Invoke"/> to the next; construction and <see cref="ResetState"/> clear them.
     /// </remarks>
     public sealed class Interpreter
     {
         readonly Model model;
         readonly byte[] arena;
-        // Per operator, for CONCATENATION only (null when the model has none): every input's array and start.
-        readonly byte[][][] concatInputs;
-        readonly int[][] concatStarts;
+        // Per operator, only for operators with more than three inputs or CONCATENATION (null when the
+        // model has none): every input's array (null when an optional input is absent) and start (-1).
+        readonly byte[][][] opInputs;
+        readonly int[][] opStarts;
         // Created on first request.
         TensorView[] inputViews, outputViews, views;
 
@@ -109,22 +112,40 @@ namespace Mote.Runtime
             int n = model.OperatorCount;
             for (int i = 0; i < n; i++)
             {
-                // CONCATENATION and ops with more than 3 inputs (SIGNAL_FILTER_BANK) get every input bound.
-                if (model.OperatorCode(i) != OpCode.Concatenation && model.OperatorInputCount(i) <= 3) continue;
-                if (concatInputs == null)
-                {
-                    concatInputs = new byte[n][][];
-                    concatStarts = new int[n][];
-                }
                 int count = model.OperatorInputCount(i);
-                concatInputs[i] = new byte[count][];
-                concatStarts[i] = new int[count];
+                if (count <= 3 && model.OperatorCode(i) != OpCode.Concatenation) continue;
+                if (opInputs == null)
+                {
+                    opInputs = new byte[n][][];
+                    opStarts = new int[n][];
+                }
+                opInputs[i] = new byte[count][];
+                opStarts[i] = new int[count];
                 for (int k = 0; k < count; k++)
                 {
                     int binding = model.Binding(model.OperatorInput(i, k));
-                    concatInputs[i][k] = BufferOf(binding);
-                    concatStarts[i][k] = StartOf(binding);
+                    opInputs[i][k] = BufferOf(binding);
+                    opStarts[i][k] = StartOf(binding);
                 }
+            }
+            ResetState();
+        }
+
+        /// <summary>
+        /// Clears every variable (state) tensor as TensorFlow Lite Micro's ResetVariableTensors does:
+        /// int8 tensors to their zero point, all others to 0. Call it between independent sequences
+        /// (e.g. before each utterance of a recurrent model). Allocates nothing.
+        /// </summary>
+        public void ResetState()
+        {
+            int[] vars = model.VariableTensors;
+            if (vars == null) return;
+            for (int v = 0; v < vars.Length; v++)
+            {
+                int t = vars[v];
+                int start = model.TensorStart(t), bytes = model.TensorBytes(t);
+                byte fill = model.TensorType(t) == DataType.Int8 ? (byte)(sbyte)model.TensorZeroPoint(t) : (byte)0;
+                for (int k = 0; k < bytes; k++) arena[start + k] = fill;
             }
         }
 
@@ -256,7 +277,7 @@ namespace Mote.Runtime
                     Pad.Eval((PadParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Concatenation:
-                    Concatenation.Eval((ConcatenationParams)p, concatInputs[index], concatStarts[index], output, outStart);
+                    Concatenation.Eval((ConcatenationParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.Quantize:
                     Quantize.Eval((RequantizeParams)p, in0, in0Start, output, outStart);
@@ -288,7 +309,7 @@ namespace Mote.Runtime
                     SignalEnergy.Eval((SignalEnergyParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.SignalFilterBank:
-                    SignalFilterBank.Eval((SignalFilterBankParams)p, concatInputs[index], concatStarts[index], output, outStart);
+                    SignalFilterBank.Eval((SignalFilterBankParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.SignalFilterBankSquareRoot:
                     SignalFilterBankSquareRoot.Eval((SignalSquareRootParams)p, in0, in0Start, in1, in1Start, output, outStart);

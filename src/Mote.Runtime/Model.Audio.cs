@@ -262,6 +262,8 @@ namespace Mote.Runtime
             RequireType(op, noise, DataType.UInt32, 1, "noise estimate");
             RequireSameCount(op, input, output);
             RequireSameCount(op, input, noise);
+            if (!TensorIsVariable(noise))
+                throw Op(op, -1, "noise estimate tensor " + noise + " must be a variable tensor (the operator's state)");
             RequireWordRange(op, p, 5, 0, 31, "smoothing bits");
             RequireWordRange(op, p, 6, 0, 63, "spectral subtraction bits");
             RequireWordRange(op, p, 7, 0, 1, "clamping");

@@ -69,6 +69,8 @@ namespace Mote.Runtime
         public int TensorCount { get { return tensorCount; } }
         public int OperatorCount { get { return operatorCount; } }
         public int InputCount { get { return inputCount; } }
+        /// <summary>Number of variable (state) tensors: kept across <see cref="Interpreter.Invoke"/> calls, cleared by <see cref="Interpreter.ResetState"/>.</summary>
+        public int VariableTensorCount { get { return VariableTensors == null ? 0 : VariableTensors.Length; } }
         public int OutputCount { get { return outputCount; } }
         /// <summary>Bytes of the CONSTANTS section (weights, biases, requantization tables).</summary>
         public int ConstantBytes { get { return constantsLength; } }
@@ -276,6 +278,11 @@ namespace Mote.Runtime
         internal int TensorType(int t) { return Blob[TensorRecord(t)]; }
         internal int TensorRank(int t) { return Blob[TensorRecord(t) + 1]; }
         internal bool TensorIsConstant(int t) { return Blob[TensorRecord(t) + 2] == BlobFormat.StorageConstant; }
+        internal bool TensorIsVariable(int t) { return (Blob[TensorRecord(t) + BlobFormat.TensorFlagsOffset] & BlobFormat.TensorFlagVariable) != 0; }
+        internal int TensorZeroPoint(int t) { return LittleEndian.ReadInt32(Blob, TensorRecord(t) + 36); }
+
+        /// <summary>Indices of the variable (state) tensors, or null when the model has none (built at load).</summary>
+        internal int[] VariableTensors;
         internal int TensorDim(int t, int d) { return LittleEndian.ReadInt32(Blob, TensorRecord(t) + 4 + 4 * d); }
         /// <summary>Arena offset (activation) or absolute blob offset (constant).</summary>
         internal int TensorStart(int t) { return LittleEndian.ReadInt32(Blob, TensorRecord(t) + 28); }
@@ -306,6 +313,7 @@ namespace Mote.Runtime
         void ValidateTensors()
         {
             byte[] b = Blob;
+            int variables = 0;
             for (int i = 0; i < tensorCount; i++)
             {
                 int r = TensorRecord(i);
@@ -316,6 +324,18 @@ namespace Mote.Runtime
                 if (esize == 0) throw Tensor(i, r, "unknown dtype " + dtype);
                 if (rank > BlobFormat.MaxRank) throw Tensor(i, r + 1, "rank " + rank + " exceeds 6");
                 if (storage != BlobFormat.StorageArena && storage != BlobFormat.StorageConstant) throw Tensor(i, r + 2, "unknown storage kind " + storage);
+                int flags = b[r + BlobFormat.TensorFlagsOffset];
+                if ((flags & ~BlobFormat.TensorFlagVariable) != 0)
+                    throw Tensor(i, r + BlobFormat.TensorFlagsOffset, "unknown tensor flags 0x" + flags.ToString("X2"));
+                if (flags != 0)
+                {
+                    if (MinorVersion < BlobFormat.VariableTensorsSinceMinorVersion)
+                        throw Tensor(i, r + BlobFormat.TensorFlagsOffset, "is marked variable, which needs format 1."
+                            + BlobFormat.VariableTensorsSinceMinorVersion + " but the blob declares 1." + MinorVersion + " (a writer bug)");
+                    if (storage != BlobFormat.StorageArena)
+                        throw Tensor(i, r + BlobFormat.TensorFlagsOffset, "is marked variable but is a constant (state lives in the arena)");
+                    variables++;
+                }
                 long elements = 1;
                 for (int d = 0; d < rank; d++)
                 {
@@ -345,6 +365,13 @@ namespace Mote.Runtime
                 if (scales != 0 && (scales < 0 || scaleIndex < 0 || (long)scaleIndex + scales > scaleCount))
                     throw Tensor(i, r + 44, "scale range lies outside the SCALES section");
                 NameEnd(i);
+            }
+            if (variables > 0)
+            {
+                VariableTensors = new int[variables];
+                int k = 0;
+                for (int i = 0; i < tensorCount; i++)
+                    if (TensorIsVariable(i)) VariableTensors[k++] = i;
             }
         }
 
@@ -379,6 +406,7 @@ namespace Mote.Runtime
             t.Index = i;
             t.DataType = b[r];
             t.IsConstant = TensorIsConstant(i);
+            t.IsVariable = TensorIsVariable(i);
             int[] shape = new int[TensorRank(i)];
             for (int d = 0; d < shape.Length; d++) shape[d] = TensorDim(i, d);
             t.Shape = shape;

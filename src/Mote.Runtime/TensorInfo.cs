@@ -14,6 +14,8 @@ namespace Mote.Runtime
         public int[] Shape { get; internal set; }
         /// <summary>True when the bytes live in the blob (weights); false for arena activations.</summary>
         public bool IsConstant { get; internal set; }
+        /// <summary>True for a variable (state) tensor: an arena tensor that keeps its bytes between invocations (format 1.3).</summary>
+        public bool IsVariable { get; internal set; }
         /// <summary>Arena offset (activations) or absolute blob offset (constants).</summary>
         public int Start { get; internal set; }
         public int Bytes { get; internal set; }

@@ -211,7 +211,7 @@ namespace Mote.Packer
         {
             var tensor = graph.Tensors[t];
             if (tensor.IsConstant) throw new PackException($"{where}: state {tensor.Describe} is a constant");
-            // Placeholder until PackTensor.IsVariable lands (lead's "variable tensors").
+            tensor.IsVariable = true;
         }
 
         /// <summary>

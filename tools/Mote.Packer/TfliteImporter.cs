@@ -169,7 +169,12 @@ namespace Mote.Packer
                 t.Data = buffer.Data;
             }
             if (src.IsVariable)
-                throw new PackException($"{file}: tensor {tfl} '{t.Name}' is a variable (state) tensor; stateful models are not supported yet");
+            {
+                // State of SVDF/LSTM-style ops: TFLM ignores any initial buffer and resets it to the zero point,
+                // so Mote keeps it in the arena and clears it the same way (Interpreter.ResetState).
+                t.Data = null;
+                t.IsVariable = true;
+            }
             graph.AddTensor(t);
             tensorMap[tfl] = t.Index;
             return t.Index;

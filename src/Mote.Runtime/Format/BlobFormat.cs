@@ -51,6 +51,10 @@ namespace Mote.Runtime.Format
 
         // Tensor storage kinds.
         public const int StorageArena = 0, StorageConstant = 1;
+        /// <summary>Tensor record byte 3 (1.3): flags. Bit 0 = variable (state) tensor; other bits must be 0.</summary>
+        public const int TensorFlagsOffset = 3, TensorFlagVariable = 1;
+        /// <summary>The first minor version whose tensor records may set <see cref="TensorFlagVariable"/>.</summary>
+        public const int VariableTensorsSinceMinorVersion = 3;
 
         public static string SectionName(int kind)
         {

@@ -170,6 +170,7 @@ namespace Mote.Packer.Blob
                 tensorBytes[r] = (byte)t.DataType;
                 tensorBytes[r + 1] = (byte)t.Shape.Length;
                 tensorBytes[r + 2] = (byte)(t.IsConstant ? BlobFormat.StorageConstant : BlobFormat.StorageArena);
+                tensorBytes[r + BlobFormat.TensorFlagsOffset] = (byte)(t.IsVariable ? BlobFormat.TensorFlagVariable : 0);
                 for (int d = 0; d < t.Shape.Length; d++) LittleEndian.WriteInt32(tensorBytes, r + 4 + 4 * d, t.Shape[d]);
                 int start;
                 if (t.IsConstant)

@@ -22,6 +22,11 @@ namespace Mote.Packer.Graph
         public int ArenaOffset = -1;
 
         public bool IsConstant => Data != null;
+        /// <summary>
+        /// A variable (state) tensor (TFLite's is_variable): an activation that keeps its bytes between
+        /// invocations, so the planner gives it arena space no other tensor shares (format 1.3).
+        /// </summary>
+        public bool IsVariable;
 
         public long ElementCount
         {

@@ -46,6 +46,9 @@ namespace Mote.Packer.Planning
                 foreach (int t in g.Operators[i].Outputs) Touch(t, i);
             }
             foreach (int t in g.Outputs) Touch(t, g.Operators.Count);
+            // Variable (state) tensors keep their bytes from one invocation to the next: live for the whole program.
+            for (int t = 0; t < n; t++)
+                if (g.Tensors[t].IsVariable && !g.Tensors[t].IsConstant) { first[t] = -1; last[t] = g.Operators.Count; }
             var list = new List<Lifetime>();
             for (int t = 0; t < n; t++)
                 if (first[t] != int.MaxValue) list.Add(new Lifetime(t, first[t], last[t], g.Tensors[t].Bytes));

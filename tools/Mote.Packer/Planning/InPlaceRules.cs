@@ -89,7 +89,7 @@ namespace Mote.Packer.Planning
                 var op = g.Operators[s];
                 if (op.Outputs.Length != 1 || !IsWhitelisted(op.Code, kernelTier)) continue;
                 int o = op.Outputs[0];
-                if (o < 0 || g.Tensors[o].IsConstant || isInput[o]) continue;
+                if (o < 0 || g.Tensors[o].IsConstant || g.Tensors[o].IsVariable || isInput[o]) continue;
                 var ot = g.Tensors[o];
                 int candidates = op.Code == OpCode.Add || op.Code == OpCode.Mul ? Math.Min(2, op.Inputs.Length) : Math.Min(1, op.Inputs.Length);
                 for (int k = 0; k < candidates; k++)
@@ -97,7 +97,7 @@ namespace Mote.Packer.Planning
                     int x = op.Inputs[k];
                     if (x < 0 || x == o) continue;
                     var xt = g.Tensors[x];
-                    if (xt.IsConstant || last[x] != s || xt.Bytes != ot.Bytes) continue;
+                    if (xt.IsConstant || xt.IsVariable || last[x] != s || xt.Bytes != ot.Bytes) continue;
                     string rule;
                     if (op.Code == OpCode.Reshape || op.Code == OpCode.Squeeze)
                     {
