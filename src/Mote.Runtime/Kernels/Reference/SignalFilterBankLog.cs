@@ -54,7 +54,7 @@ namespace Mote.Runtime.Kernels
         }
 
         /// <summary>ln(x) * outScale in Q16 then shifted down (TFLM's Log32), x &gt; 1.</summary>
-        internal static uint Log32(uint x, uint outScale)
+        public static uint Log32(uint x, uint outScale)
         {
             int integer = ElementBytes.MostSignificantBit32(x) - 1;
             uint fraction = Log2FractionPart32(x, integer);

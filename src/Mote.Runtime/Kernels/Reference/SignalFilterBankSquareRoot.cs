@@ -19,7 +19,8 @@ namespace Mote.Runtime.Kernels
             }
         }
 
-        internal static uint Sqrt32(uint num)
+        /// <summary>TFLM's Sqrt32: the integer square root of num, plus 1 when the remainder exceeds it (at most 0xFFFF).</summary>
+        public static uint Sqrt32(uint num)
         {
             if (num == 0) return 0;
             uint res = 0;
@@ -43,7 +44,8 @@ namespace Mote.Runtime.Kernels
             return res;
         }
 
-        internal static uint Sqrt64(ulong num)
+        /// <summary>TFLM's Sqrt64: as <see cref="Sqrt32"/> for 64-bit num (at most 0xFFFFFFFF).</summary>
+        public static uint Sqrt64(ulong num)
         {
             if ((num >> 32) == 0) return Sqrt32((uint)num);
             ulong res = 0;

@@ -26,7 +26,8 @@ namespace Mote.Runtime.Kernels
 
         static int Lut(byte[] lut, int lutStart, int k) { return ElementBytes.ReadInt16(lut, lutStart + 2 * k); }
 
-        internal static int WideDynamicFunction(uint x, byte[] lut, int lutStart)
+        /// <summary>The gain for noise estimate x from the int16 gain table at lut[lutStart] (TFLM's WideDynamicFunction).</summary>
+        public static int WideDynamicFunction(uint x, byte[] lut, int lutStart)
         {
             if (x <= 2) return Lut(lut, lutStart, (int)x);
             int interval = ElementBytes.MostSignificantBit32(x);
@@ -40,7 +41,8 @@ namespace Mote.Runtime.Kernels
             return (short)result;
         }
 
-        internal static uint Shrink(uint x)
+        /// <summary>TFLM's PcanShrink: x &lt; 2^13 ? x^2 &gt;&gt; 20 : (x &gt;&gt; 6) - 64, in uint32.</summary>
+        public static uint Shrink(uint x)
         {
             if (x < (2u << SnrBits)) return (x * x) >> (2 + 2 * SnrBits - OutputBits);
             return unchecked((x >> (SnrBits - OutputBits)) - (1u << OutputBits));
