@@ -101,14 +101,8 @@ namespace Mote.Packer.Tests.Models
             Same(T(34), o, "SignalFilterBankLog");
         }
 
-        /// <summary>
-        /// The model with operators 6 and 7 (STRIDED_SLICE of energy bins [5, 241) and CONCATENATION with
-        /// zeros back to 257 bins) replaced by a RESHAPE of the CAST's output: SIGNAL_ENERGY already writes 0
-        /// outside [5, 241), so the two are an identity on these bytes. Runs every other operator of the
-        /// real model through pack, load and invoke, on all 8 samples, and allocates nothing.
-        /// </summary>
-        [SkippableFact]
-        public void PackedModel_SliceAndConcatAsCopy_AllSamplesMatchTflm_WithoutAllocating()
+        /// <summary>The model with its STRIDED_SLICE + CONCATENATION (operators 6, 7) replaced by a RESHAPE (see below).</summary>
+        static PackResult PackWithSliceAsCopy()
         {
             var m = Source();
             var sg = m.Subgraphs[0];
@@ -123,7 +117,76 @@ namespace Mote.Packer.Tests.Models
                 Version = m.Version, OperatorCodes = m.OperatorCodes, Buffers = m.Buffers,
                 Subgraphs = new[] { new SubGraph { Tensors = sg.Tensors, Inputs = sg.Inputs, Outputs = sg.Outputs, Operators = ops.ToArray(), Name = sg.Name } },
             };
-            var packed = Packer.Finish(TfliteImporter.Import(changed, Name), 0);
+            return Packer.Finish(TfliteImporter.Import(changed, Name), 0);
+        }
+
+        [SkippableFact]
+        public void PackedModel_FuzzedParamsShapesIndicesAndConstants_RejectedOrInvokeSafely()
+        {
+            int iterations = int.TryParse(Environment.GetEnvironmentVariable("MOTE_FUZZ_ITERATIONS"), out int n) ? n : 3000;
+            var original = PackWithSliceAsCopy().Blob;
+            int Section(int kind, out int count, out int length)
+            {
+                for (int i = 0; i < LittleEndian.ReadInt32(original, 28); i++)
+                {
+                    int e = 64 + 16 * i;
+                    if (LittleEndian.ReadInt32(original, e) != kind) continue;
+                    length = LittleEndian.ReadInt32(original, e + 8);
+                    count = LittleEndian.ReadInt32(original, e + 12);
+                    return LittleEndian.ReadInt32(original, e + 4);
+                }
+                throw new InvalidOperationException("no section " + kind);
+            }
+            int paramsAt = Section(BlobFormat.SectionParams, out int words, out _);
+            int tensorsAt = Section(BlobFormat.SectionTensors, out int tensors, out _);
+            int indicesAt = Section(BlobFormat.SectionIndices, out int indices, out _);
+            int constantsAt = Section(BlobFormat.SectionConstants, out _, out int constantBytes);
+            int[] interesting = { 0, 1, -1, 2, 3, 4, 5, 8, 12, 31, 32, 63, 64, 240, 241, 256, 257, 512, 1024, 32767, -32768, 65536, int.MaxValue, int.MinValue };
+            var rng = new Random(9009);
+            int loaded = 0, rejected = 0;
+            for (int iter = 0; iter < iterations; iter++)
+            {
+                var b = (byte[])original.Clone();
+                for (int e = 1 + rng.Next(3); e > 0; e--)
+                {
+                    int value = rng.Next(3) == 0 ? rng.Next(-600, 600) : interesting[rng.Next(interesting.Length)];
+                    switch (rng.Next(5))
+                    {
+                        case 0:
+                        case 1: LittleEndian.WriteInt32(b, paramsAt + 4 * rng.Next(words), value); break;
+                        case 2: LittleEndian.WriteInt32(b, tensorsAt + 64 * rng.Next(tensors) + 4 + 4 * rng.Next(6), rng.Next(-1, 600)); break;
+                        case 3: LittleEndian.WriteUInt16(b, indicesAt + 2 * rng.Next(indices), (ushort)rng.Next(-2, tensors + 1)); break;
+                        default: LittleEndian.WriteUInt16(b, constantsAt + 2 * rng.Next(constantBytes / 2), (ushort)value); break;
+                    }
+                }
+                Mote.Packer.Blob.BlobWriter.Seal(b);
+                Model m;
+                try { m = Model.Load(b); }
+                catch (MoteFormatException) { rejected++; continue; }
+                catch (Exception ex) { throw new Exception($"iteration {iter}: Load threw {ex.GetType().Name}: {ex.Message}", ex); }
+                try
+                {
+                    var it = new Interpreter(m);
+                    var input = it.GetInput(0);
+                    for (int k = 0; k < input.Bytes; k++) input.Buffer[input.Start + k] = (byte)rng.Next(256);
+                    it.Invoke();
+                    loaded++;
+                }
+                catch (Exception ex) { throw new Exception($"iteration {iter}: a blob that loaded failed in Invoke: {ex}", ex); }
+            }
+            Assert.True(loaded > 0 && rejected > 0, $"degenerate fuzz mix: {loaded} loaded, {rejected} rejected");
+        }
+
+        /// <summary>
+        /// The model with operators 6 and 7 (STRIDED_SLICE of energy bins [5, 241) and CONCATENATION with
+        /// zeros back to 257 bins) replaced by a RESHAPE of the CAST's output: SIGNAL_ENERGY already writes 0
+        /// outside [5, 241), so the two are an identity on these bytes. Runs every other operator of the
+        /// real model through pack, load and invoke, on all 8 samples, and allocates nothing.
+        /// </summary>
+        [SkippableFact]
+        public void PackedModel_SliceAndConcatAsCopy_AllSamplesMatchTflm_WithoutAllocating()
+        {
+            var packed = PackWithSliceAsCopy();
             var it = new Interpreter(Model.Load(packed.Blob));
             Assert.Equal(1, it.Model.VariableTensorCount); // the spectral subtraction's noise estimate
             var output = new byte[40];
