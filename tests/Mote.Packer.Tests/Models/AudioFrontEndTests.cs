@@ -101,8 +101,37 @@ namespace Mote.Packer.Tests.Models
             Same(T(34), o, "SignalFilterBankLog");
         }
 
+        /// <summary>The model with operator <paramref name="index"/>'s custom options replaced.</summary>
+        static TfliteModel WithOptions(TfliteModel m, int index, byte[] options)
+        {
+            var sg = m.Subgraphs[0];
+            var ops = sg.Operators.ToArray();
+            var o = ops[index];
+            ops[index] = new TfliteOperator { OpcodeIndex = o.OpcodeIndex, Inputs = o.Inputs, Outputs = o.Outputs, CustomOptions = options };
+            return new TfliteModel
+            {
+                Version = m.Version, OperatorCodes = m.OperatorCodes, Buffers = m.Buffers,
+                Subgraphs = new[] { new SubGraph { Tensors = sg.Tensors, Inputs = sg.Inputs, Outputs = sg.Outputs, Operators = ops, Name = sg.Name } },
+            };
+        }
+
+        [SkippableFact]
+        public void Import_BadCustomOptions_NamesTheOperatorAndTheProblem()
+        {
+            var m = SliceAsCopyModel();
+            var e = Assert.Throws<PackException>(() => TfliteImporter.Import(WithOptions(m, 0, new byte[] { 1, 2, 3, 4 }), Name));
+            Assert.Contains("operator 0 (CUSTOM:SignalWindow)", e.Message);
+            Assert.Contains("custom options", e.Message);
+            // SignalEnergy's options are a valid map without SignalWindow's "shift".
+            e = Assert.Throws<PackException>(() => TfliteImporter.Import(WithOptions(m, 0, m.Subgraphs[0].Operators[4].CustomOptions), Name));
+            Assert.Contains("operator 0 (CUSTOM:SignalWindow)", e.Message);
+            Assert.Contains("'shift' is missing", e.Message);
+        }
+
         /// <summary>The model with its STRIDED_SLICE + CONCATENATION (operators 6, 7) replaced by a RESHAPE (see below).</summary>
-        static PackResult PackWithSliceAsCopy()
+        static PackResult PackWithSliceAsCopy() => Packer.Finish(TfliteImporter.Import(SliceAsCopyModel(), Name), 0);
+
+        static TfliteModel SliceAsCopyModel()
         {
             var m = Source();
             var sg = m.Subgraphs[0];
@@ -117,7 +146,7 @@ namespace Mote.Packer.Tests.Models
                 Version = m.Version, OperatorCodes = m.OperatorCodes, Buffers = m.Buffers,
                 Subgraphs = new[] { new SubGraph { Tensors = sg.Tensors, Inputs = sg.Inputs, Outputs = sg.Outputs, Operators = ops.ToArray(), Name = sg.Name } },
             };
-            return Packer.Finish(TfliteImporter.Import(changed, Name), 0);
+            return changed;
         }
 
         [SkippableFact]
