@@ -162,6 +162,21 @@ mote_status mote_model_load(mote_model *m, const uint8_t *blob, uint32_t length,
             const int32_t t = op_tensor(m, &r, k);
             if (t >= (int32_t)m->tensor_count || (t < 0 && k == 0)) FAIL("operator %lu: tensor index %ld", (unsigned long)i, (long)t);
         }
+        /* Format 1.3 keeps op codes for int16 (and other) variants and tells them apart by the tensor
+         * dtypes; this driver's kernels are int8, so anything else is refused, never run as int8. */
+        for (uint32_t k = 0; k <= r.inputs; k++) {
+            const int32_t t = op_tensor(m, &r, k);
+            if (t < 0) continue;
+            const int bias = k == 2 && k < r.inputs &&
+                             (r.code == OP_CONV_2D || r.code == OP_DEPTHWISE_CONV_2D || r.code == OP_FULLY_CONNECTED);
+            const unsigned dtype = tensor(m, t)[0], want_dtype = bias ? 3u : 1u;
+            if (dtype != want_dtype)
+                FAIL("operator %lu: %s tensor %ld has dtype %u, the C driver runs %s only (other variants run on the C# reference kernels)",
+                     (unsigned long)i, k == r.inputs ? "output" : "input", (long)t, dtype, bias ? "int32 biases" : "int8 operators");
+            if (tensor(m, t)[3] != 0)
+                FAIL("operator %lu: tensor %ld has flags 0x%02x (variable state), which the C driver does not support",
+                     (unsigned long)i, (long)t, tensor(m, t)[3]);
+        }
         const uint8_t *in = tensor(m, op_tensor(m, &r, 0)), *out = tensor(m, op_tensor(m, &r, r.inputs));
         size_t need = 0;
         if (r.code == OP_CONV_2D || r.code == OP_DEPTHWISE_CONV_2D) {

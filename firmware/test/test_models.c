@@ -43,6 +43,30 @@ static uint8_t *read_file(const char *path, uint32_t *length)
     return b;
 }
 
+/* A copy of a loadable blob whose first operator's input is marked int16 must be refused with a
+ * message naming the dtype: the C kernels are int8 and must never run a 1.3 int16 variant. */
+static void check_refuses_other_dtypes(const char *name, const uint8_t *blob, uint32_t length, const mote_model *ok)
+{
+    uint8_t *copy = malloc(length);
+    if (!copy) return;
+    memcpy(copy, blob, length);
+    /* INDICES entry of operator 0's input 0 -> tensor record -> dtype byte */
+    const uint8_t *op = ok->operators;
+    const uint32_t first = (uint32_t)(op[4] | op[5] << 8 | op[6] << 16 | (uint32_t)op[7] << 24);
+    const uint8_t *ix = ok->indices + 2 * first;
+    const int16_t t = (int16_t)(ix[0] | ix[1] << 8);
+    copy[(ok->tensors - blob) + 64 * (uint32_t)t] = 2; /* int16 */
+    mote_model m;
+    char error[200] = "";
+    const int refused = mote_model_load(&m, copy, length, 0, error, sizeof error) != MOTE_OK && strstr(error, "has dtype 2") != NULL;
+    if (refused) passed++;
+    else {
+        failed++;
+        printf("FAIL %s: an int16 input on operator 0 was not refused (%s)\n", name, error[0] ? error : "loaded");
+    }
+    free(copy);
+}
+
 static void run_model(const char *name, const char *blob_path, const char *vectors)
 {
     uint32_t length;
@@ -60,6 +84,8 @@ static void run_model(const char *name, const char *blob_path, const char *vecto
         free(blob);
         return;
     }
+    static int dtype_checked;
+    if (!dtype_checked) { dtype_checked = 1; check_refuses_other_dtypes(name, blob, length, &m); }
     uint8_t *arena = malloc(m.arena_bytes + 16);
     void *scratch = m.scratch_bytes ? malloc(m.scratch_bytes) : NULL;
     for (int k = 0; k < 8 && arena; k++) {

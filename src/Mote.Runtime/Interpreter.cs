@@ -71,8 +71,10 @@ namespace Mote.Runtime
     /// </summary>
     /// <remarks>
     /// Memory: construction allocates this object and, only for operators with more than three
-    /// inputs and for CONCATENATION, the arrays that bind their input lists (plus the arena when
-    /// the caller passes none). Tensor views are created on first request and kept.
+    /// inputs and for CONCATENATION, the arrays that bind their input lists, and for models with
+    /// UNIDIRECTIONAL_SEQUENCE_LSTM one int16 array of gate buffers (4 x rows per step x state size
+    /// of the largest such operator), plus the arena when the caller passes none. Tensor views are
+    /// created on first request and kept.
     /// State: variable tensors (format 1.3: SVDF, LSTM and other stateful ops) keep their bytes from
     /// one <see cref="Invoke"/> to the next; construction and <see cref="ResetState"/> clear them.
     /// </remarks>
@@ -84,6 +86,9 @@ namespace Mote.Runtime
         // model has none): every input's array (null when an optional input is absent) and start (-1).
         readonly byte[][][] opInputs;
         readonly int[][] opStarts;
+        // int16 gate buffers of UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM's four scratch buffers), one array
+        // sized for the largest such operator (operators run one at a time); null when the model has none.
+        readonly short[] lstmScratch;
         // Created on first request.
         TensorView[] inputViews, outputViews, views;
 
@@ -110,6 +115,13 @@ namespace Mote.Runtime
             this.model = model;
             this.arena = arena ?? new byte[model.ArenaBytes];
             int n = model.OperatorCount;
+            int lstmScratchElements = 0;
+            for (int i = 0; i < n; i++)
+            {
+                UnidirectionalSequenceLstmParams lstm = model.Prepared[i] as UnidirectionalSequenceLstmParams;
+                if (lstm != null && lstm.ScratchElements > lstmScratchElements) lstmScratchElements = lstm.ScratchElements;
+            }
+            if (lstmScratchElements > 0) lstmScratch = new short[lstmScratchElements];
             for (int i = 0; i < n; i++)
             {
                 int count = model.OperatorInputCount(i);
@@ -224,7 +236,9 @@ namespace Mote.Runtime
             switch (ops[row + Model.SlotCode])
             {
                 case OpCode.Conv2D:
-                    if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    // The kernel set serves int8 only; 16x8 always runs the reference kernel.
+                    if (((ConvParams)p).ActivationType == DataType.Int16) Conv2D16x8.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     else Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
@@ -322,6 +336,12 @@ namespace Mote.Runtime
                     break;
                 case OpCode.SignalPcan:
                     SignalPcan.Eval((SignalPcanParams)p, in0, in0Start, in1, in1Start, in2, in2Start, output, outStart);
+                    break;
+                case OpCode.UnidirectionalSequenceLstm:
+                    UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    break;
+                case OpCode.TransposeConv:
+                    TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
             }
         }

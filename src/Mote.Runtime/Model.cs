@@ -565,8 +565,11 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions and fully-connected layers may be absent.
-            return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected);
+            // The bias of convolutions, transpose convolutions and fully-connected layers may be absent; so may an LSTM's
+            // peephole (9..11), projection (16, 17) and layer norm (20..23) inputs (and must be: PrepareLstm).
+            if (code == OpCode.UnidirectionalSequenceLstm) return IsLstmAbsentInput(input);
+            return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected
+                || code == OpCode.TransposeConv);
         }
 
         MoteFormatException Op(int op, int offset, string message)
@@ -618,6 +621,8 @@ namespace Mote.Runtime
                     return PreparePad(op, p);
                 case OpCode.Concatenation:
                     return PrepareConcatenation(op, p);
+                case OpCode.UnidirectionalSequenceLstm:
+                    return PrepareLstm(op, p);
                 case OpCode.Quantize:
                     return PrepareQuantize(op, p);
                 case OpCode.HardSwish:
@@ -638,6 +643,8 @@ namespace Mote.Runtime
                 case OpCode.SignalPcan:
                 case OpCode.SignalFftAutoScale:
                     return PrepareAudio(op, code, p);
+                case OpCode.TransposeConv:
+                    return PrepareTransposeConv(op, p);
                 default:
                     return null; // unreachable: ReadOperators rejected unknown codes
             }
@@ -732,9 +739,12 @@ namespace Mote.Runtime
         {
             bool depthwise = code == OpCode.DepthwiseConv2D;
             int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, 4, "input");
+            // CONV_2D with int16 activations is the 16x8 variant (same op code and words); depthwise is int8 only.
+            bool wide = !depthwise && TensorType(input) == DataType.Int16;
+            int activationType = wide ? DataType.Int16 : DataType.Int8;
+            RequireType(op, input, activationType, 4, "input");
             RequireType(op, filter, DataType.Int8, 4, "filter");
-            RequireType(op, output, DataType.Int8, 4, "output");
+            RequireType(op, output, activationType, 4, "output");
             if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
             ConvParams c = new ConvParams();
             c.Batches = TensorDim(input, 0);
@@ -773,13 +783,143 @@ namespace Mote.Runtime
             }
             RequireSpatial(op, "height", c.InputHeight, c.FilterHeight, c.StrideHeight, c.DilationHeight, c.PadTop, c.OutputHeight, p);
             RequireSpatial(op, "width", c.InputWidth, c.FilterWidth, c.StrideWidth, c.DilationWidth, c.PadLeft, c.OutputWidth, p + 4);
+            c.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(code));
+            int entries = c.RequantStride == 0 ? 1 : c.OutputChannels;
+            if (wide)
+            {
+                c.ActivationType = DataType.Int16;
+                Require16x8(op, c.InputOffset, c.OutputOffset, c.ActivationMin, c.ActivationMax, p + 24, p + 32);
+                c.BiasType = RequireBias16x8(op, bias, c.OutputChannels, false);
+                SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireShifts16x8(op, Word(p, 12), entries, p + 48, c.BiasType));
+                return c;
+            }
             RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 24);
             RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 32);
             RequireBias(op, bias, c.OutputChannels);
-            c.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(code));
-            int entries = c.RequantStride == 0 ? 1 : c.OutputChannels;
             SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireTable(op, Word(p, 12), entries, true, p + 48));
             return c;
+        }
+
+        /// <summary>
+        /// 16x8 operators: TFLM's kernels apply no zero points, so the offset words must be 0, and the
+        /// activation range must lie inside int16.
+        /// </summary>
+        void Require16x8(int op, int inputOffset, int outputOffset, int min, int max, int offsetsAt, int rangeAt)
+        {
+            if (inputOffset != 0 || outputOffset != 0)
+                throw Op(op, offsetsAt, "int16 activations need zero points 0, the offset words are " + inputOffset + " and " + outputOffset);
+            if (min < -32768 || max > 32767 || min > max)
+                throw Op(op, rangeAt, "activation range [" + min + ", " + max + "] is not inside [-32768, 32767]");
+        }
+
+        /// <summary>
+        /// The bias of a 16x8 operator: absent (returns 0), int64, int32 (CONV_2D only: TFLM then
+        /// accumulates in int32) or int16 (TRANSPOSE_CONV only: TFLM widens it to int64), one per
+        /// output channel. Returns its dtype.
+        /// </summary>
+        int RequireBias16x8(int op, int bias, int channels, bool transposeConv)
+        {
+            if (bias < 0) return 0;
+            int type = TensorType(bias);
+            int other = transposeConv ? DataType.Int16 : DataType.Int32;
+            if (type != DataType.Int64 && type != other)
+                throw Op(op, -1, "bias tensor " + bias + " is " + DataType.Name(type) + ", expected int64 or " + DataType.Name(other)
+                    + " with int16 activations");
+            if (TensorElements(bias) != channels)
+                throw Op(op, -1, "bias tensor " + bias + " has " + TensorElements(bias) + " elements, expected " + channels);
+            return type;
+        }
+
+        /// <summary>
+        /// The shift table of a 16x8 operator: the 64-bit MultiplyByQuantizedMultiplier shifts right by
+        /// 15 - shift, which must be 1..46, so shifts are -31..14 (TFLM's contract is -31..7). An int32
+        /// accumulator (CONV_2D's int32 bias) uses the usual table range.
+        /// </summary>
+        int RequireShifts16x8(int op, int offset, int entries, int at, int biasType)
+        {
+            RequireTable(op, offset, entries, true, at);
+            if (biasType == DataType.Int32) return offset;
+            for (int c = 0; c < entries; c++)
+            {
+                int v = LittleEndian.ReadInt32(Blob, offset + 4 * c);
+                if (v > 14) throw Op(op, offset + 4 * c, "shift " + v + " of channel " + c + " is out of range for an int64 accumulator (-31..14)");
+            }
+            return offset;
+        }
+
+        /// <summary>
+        /// TRANSPOSE_CONV: inputs (input, filter, bias or -1); words stride_h, stride_w, pad_top, pad_left,
+        /// input_offset, output_offset, act_min, act_max, multiplier table, shift table. TFLite's
+        /// output_shape input is not an input here: the output tensor's shape is the output shape
+        /// (TFLM reads that too and ignores the output_shape tensor's values).
+        /// </summary>
+        TransposeConvParams PrepareTransposeConv(int op, int p)
+        {
+            int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
+            bool wide = TensorType(input) == DataType.Int16;
+            int activationType = wide ? DataType.Int16 : DataType.Int8;
+            RequireType(op, input, activationType, 4, "input");
+            RequireType(op, filter, DataType.Int8, 4, "filter");
+            RequireType(op, output, activationType, 4, "output");
+            if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
+            TransposeConvParams c = new TransposeConvParams();
+            c.ActivationType = activationType;
+            c.Batches = TensorDim(input, 0);
+            c.InputHeight = TensorDim(input, 1);
+            c.InputWidth = TensorDim(input, 2);
+            c.InputChannels = TensorDim(input, 3);
+            c.FilterHeight = TensorDim(filter, 1);
+            c.FilterWidth = TensorDim(filter, 2);
+            c.OutputHeight = TensorDim(output, 1);
+            c.OutputWidth = TensorDim(output, 2);
+            c.OutputChannels = TensorDim(output, 3);
+            c.StrideHeight = Word(p, 0);
+            c.StrideWidth = Word(p, 1);
+            c.PadTop = Word(p, 2);
+            c.PadLeft = Word(p, 3);
+            c.InputOffset = Word(p, 4);
+            c.OutputOffset = Word(p, 5);
+            c.ActivationMin = Word(p, 6);
+            c.ActivationMax = Word(p, 7);
+            if (TensorDim(output, 0) != c.Batches) throw Op(op, -1, "output batch " + TensorDim(output, 0) + " differs from input batch " + c.Batches);
+            if (TensorDim(filter, 3) != c.InputChannels || TensorDim(filter, 0) != c.OutputChannels)
+                throw Op(op, -1, "filter " + ShapeText(filter) + " does not match input channels " + c.InputChannels + " and output channels " + c.OutputChannels);
+            RequireTransposeSpatial(op, "height", c.OutputHeight, c.FilterHeight, c.StrideHeight, c.PadTop, p);
+            RequireTransposeSpatial(op, "width", c.OutputWidth, c.FilterWidth, c.StrideWidth, c.PadLeft, p + 4);
+            int shifts;
+            if (wide)
+            {
+                Require16x8(op, c.InputOffset, c.OutputOffset, c.ActivationMin, c.ActivationMax, p + 16, p + 24);
+                c.BiasType = RequireBias16x8(op, bias, c.OutputChannels, true);
+                shifts = RequireShifts16x8(op, Word(p, 9), c.OutputChannels, p + 36, DataType.Int64);
+            }
+            else
+            {
+                RequireOffsets(op, c.InputOffset, c.OutputOffset, p + 16);
+                RequireActivationRange(op, c.ActivationMin, c.ActivationMax, p + 24);
+                RequireBias(op, bias, c.OutputChannels);
+                c.BiasType = bias < 0 ? 0 : DataType.Int32;
+                shifts = RequireTable(op, Word(p, 9), c.OutputChannels, true, p + 36);
+            }
+            SetTables(op, RequireTable(op, Word(p, 8), c.OutputChannels, false, p + 32), shifts);
+            return c;
+        }
+
+        /// <summary>
+        /// TRANSPOSE_CONV's leading pad along one axis: what TFLM's ComputePaddingHeightWidth gives with
+        /// the OUTPUT extent as the image size (dilation 1): 0 for VALID, and for SAME
+        /// max((ceil(out / stride) - 1) * stride + filter - out, 0) / 2. The input extent is not tied to
+        /// the output's (TFLM does not check it either); the kernel skips taps that land outside.
+        /// </summary>
+        void RequireTransposeSpatial(int op, string axis, int output, int filter, int stride, int pad, int at)
+        {
+            if (!InRange(stride, 1, 65535) || !InRange(filter, 1, 65535))
+                throw Op(op, at, axis + ": stride " + stride + " or filter " + filter + " is outside 1..65535");
+            long same = ((long)output + stride - 1) / stride;
+            long total = (same - 1) * stride + filter - output;
+            long samePad = total > 0 ? total / 2 : 0;
+            if (pad != 0 && pad != samePad)
+                throw Op(op, at + 8, axis + ": leading pad " + pad + " is neither 0 (VALID) nor the " + samePad + " SAME gives");
         }
 
         void SetTables(int op, int multipliers, int shifts)
@@ -1084,6 +1224,104 @@ namespace Mote.Runtime
                 s.RightPadding[d] = Word(p, 1 + PadRank + d);
             }
             return s;
+        }
+
+        static bool IsLstmAbsentInput(int k)
+        {
+            return (k >= 9 && k <= 11) || k == 16 || k == 17 || k >= 20;
+        }
+
+        /// <summary>
+        /// UNIDIRECTIONAL_SEQUENCE_LSTM (docs/blob-format.md §6): TFLite's 24 inputs, int8 input/output/hidden
+        /// state, int8 [state, input] and [state, state] constant weights, int32 [state] constant biases,
+        /// int16 cell state; hidden and cell state in the arena (the kernel writes them).
+        /// </summary>
+        UnidirectionalSequenceLstmParams PrepareLstm(int op, int p)
+        {
+            int input = OperatorInput(op, 0), hidden = OperatorInput(op, 18), cell = OperatorInput(op, 19), output = OperatorOutput(op);
+            for (int k = 0; k < OpCode.UnidirectionalSequenceLstmInputs; k++)
+            {
+                int t = OperatorInput(op, k);
+                if (IsLstmAbsentInput(k) ? t >= 0 : t < 0)
+                    throw Op(op, -1, "input " + k + (t >= 0 ? " must be absent (no peephole, projection or layer norm)" : " is missing"));
+            }
+            RequireType(op, input, DataType.Int8, 3, "input");
+            RequireType(op, output, DataType.Int8, 3, "output");
+            RequireType(op, hidden, DataType.Int8, 2, "hidden state");
+            RequireType(op, cell, DataType.Int16, -1, "cell state");
+            if (!TensorIsVariable(hidden) || !TensorIsVariable(cell)) throw Op(op, -1, "hidden state " + hidden + " and cell state " + cell + " must be variable tensors");
+            UnidirectionalSequenceLstmParams s = new UnidirectionalSequenceLstmParams();
+            int timeMajor = Word(p, 0);
+            if (timeMajor != 0 && timeMajor != 1) throw Op(op, p, "time major word " + timeMajor + " is neither 0 nor 1");
+            s.TimeMajor = timeMajor == 1;
+            s.Batches = TensorDim(input, s.TimeMajor ? 1 : 0);
+            s.TimeSteps = TensorDim(input, s.TimeMajor ? 0 : 1);
+            s.InputSize = TensorDim(input, 2);
+            s.StateSize = TensorDim(hidden, 1);
+            s.StepBatches = s.TimeMajor ? s.Batches : 1;
+            int state = s.StateSize;
+            for (int k = 1; k <= 8; k++)
+            {
+                int w = OperatorInput(op, k);
+                RequireType(op, w, DataType.Int8, 2, k <= 4 ? "input weights" : "recurrent weights");
+                if (!TensorIsConstant(w)) throw Op(op, -1, "weights tensor " + w + " is not constant");
+                int depth = k <= 4 ? s.InputSize : state;
+                if (TensorDim(w, 0) != state || TensorDim(w, 1) != depth)
+                    throw Op(op, -1, "weights tensor " + w + " is " + ShapeText(w) + ", expected [" + state + ", " + depth + "]");
+            }
+            for (int k = 12; k <= 15; k++)
+            {
+                int b = OperatorInput(op, k);
+                RequireType(op, b, DataType.Int32, 1, "gate bias");
+                if (!TensorIsConstant(b)) throw Op(op, -1, "bias tensor " + b + " is not constant");
+                if (TensorDim(b, 0) != state) throw Op(op, -1, "bias tensor " + b + " has " + TensorDim(b, 0) + " elements, expected " + state);
+            }
+            if ((long)s.Batches * state != TensorElements(hidden) || (long)s.Batches * state != TensorElements(cell))
+                throw Op(op, -1, "hidden state " + ShapeText(hidden) + " and cell state " + ShapeText(cell) + " must hold " + s.Batches + " x " + state + " elements");
+            if (TensorDim(output, 0) != TensorDim(input, 0) || TensorDim(output, 1) != TensorDim(input, 1) || TensorDim(output, 2) != state)
+                throw Op(op, -1, "output " + ShapeText(output) + " must be [" + TensorDim(input, 0) + ", " + TensorDim(input, 1) + ", " + state + "]");
+            int act = Word(p, 1);
+            if (act != 4 && act != 6) throw Op(op, p + 4, "cell gate activation " + act + " is neither 4 (TANH) nor 6 (SIGMOID)");
+            s.CellGateSigmoid = act == 6;
+            s.CellClip = Word(p, 2);
+            if (!InRange(s.CellClip, -1, 32767)) throw Op(op, p + 8, "cell clip " + s.CellClip + " is outside -1..32767");
+            int power = Word(p, 3);
+            if (!InRange(power, -43, 2)) throw Op(op, p + 12, "cell state scale power " + power + " is outside -43..2");
+            // TFLM lstm_internal::Tanh: left shift 15 + power - 3; a negative one becomes a right shift with multiplier 3.
+            int tanhShift = 12 + power;
+            s.CellTanhMultiplier = tanhShift < 0 ? 3 : 0;
+            s.CellTanhLeftShift = tanhShift < 0 ? -tanhShift : tanhShift;
+            s.InputOffset = Word(p, 4);
+            s.HiddenOffset = Word(p, 5);
+            s.HiddenZeroPoint = Word(p, 6);
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.HiddenOffset, -127, 128) || !InRange(s.HiddenZeroPoint, -128, 127))
+                throw Op(op, p + 16, "zero point offsets out of int8 range");
+            for (int k = 0; k < 8; k++)
+            {
+                s.GateMultipliers[k] = RequireMultiplier(op, p, 7 + 2 * k);
+                s.GateShifts[k] = RequireShift(op, p, 8 + 2 * k);
+            }
+            s.ForgetCellMultiplier = RequireMultiplier(op, p, 23);
+            s.ForgetCellShift = RequireShift(op, p, 24);
+            s.InputCellMultiplier = RequireMultiplier(op, p, 25);
+            s.InputCellShift = RequireShift(op, p, 26);
+            s.HiddenMultiplier = RequireMultiplier(op, p, 27);
+            s.HiddenShift = RequireShift(op, p, 28);
+            return s;
+        }
+
+        int RequireMultiplier(int op, int p, int word)
+        {
+            int v = Word(p, word);
+            if (v < 0) throw Op(op, p + 4 * word, "multiplier " + v + " (word " + word + ") is negative");
+            return v;
+        }
+
+        int RequireShift(int op, int p, int word)
+        {
+            int v = Word(p, word);
+            if (!InRange(v, -31, 30)) throw Op(op, p + 4 * word, "shift " + v + " (word " + word + ") is outside -31..30");
+            return v;
         }
 
         ConcatenationParams PrepareConcatenation(int op, int p)

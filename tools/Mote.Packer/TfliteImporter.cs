@@ -20,18 +20,20 @@ namespace Mote.Packer
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
             TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
-            TflTanh = 28, TflPad = 34, TflMean = 40, TflSqueeze = 43, TflPadV2 = 60, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117;
+            TflTanh = 28, TflPad = 34, TflMean = 40, TflSqueeze = 43, TflPadV2 = 60, TflUnidirectionalSequenceLstm = 44, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117,
+            TflTransposeConv = 67;
 
         static readonly int[] Supported =
         {
             TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
             TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
-            TflSqueeze, TflTanh,
+            TflSqueeze, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv,
         };
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
         const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, TANH (int8)";
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, TANH (int8), "
+            + "UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, int8 weights)";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
         const long MaxTensorBytes = 1L << 28;
@@ -96,7 +98,7 @@ namespace Mote.Packer
                     throw new PackException($"{file}: operator {i} ({OpName(sub.Operators[i])}): quantization parameters are out of range: {e.Message}", e);
                 }
                 foreach (int t in op.Inputs)
-                    if (t >= 0 && !graph.Tensors[t].IsConstant && !written.Contains(t))
+                    if (t >= 0 && !graph.Tensors[t].IsConstant && !graph.Tensors[t].IsVariable && !written.Contains(t))
                         throw new PackException($"{file}: operator {i} ({op.Name}) reads {graph.Tensors[t].Describe} before any operator writes it");
                 foreach (int t in op.Outputs) written.Add(t);
                 graph.Operators.Add(op);
@@ -226,6 +228,10 @@ namespace Mote.Packer
                 case TflDepthwiseConv2D:
                     LowerConv(op, where, code == TflDepthwiseConv2D, Input(0), Input(1), Input(2, true), o, src.BuiltinOptions);
                     break;
+                case TflTransposeConv:
+                    // TFLite's inputs: output_shape, filter, input, bias (optional).
+                    LowerTransposeConv(op, where, src, Input(2), Input(1), Input(3, true), o, src.BuiltinOptions as TransposeConvOptions);
+                    break;
                 case TflFullyConnected:
                     LowerFullyConnected(op, where, Input(0), Input(1), Input(2, true), o, src.BuiltinOptions as FullyConnectedOptions);
                     break;
@@ -278,6 +284,15 @@ namespace Mote.Packer
                 case TflMean:
                     LowerMean(op, where, src, Input(0), o, src.BuiltinOptions as ReducerOptions);
                     break;
+                case TflUnidirectionalSequenceLstm:
+                {
+                    if (src.Inputs.Length != 24)
+                        throw new PackException($"{where}: has {src.Inputs.Length} inputs; TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM needs 24 (absent ones as -1)");
+                    var inputs = new int[24];
+                    for (int k = 0; k < 24; k++) inputs[k] = Input(k, true);
+                    LowerLstm(op, where, inputs, o, src.BuiltinOptions as UnidirectionalSequenceLSTMOptions);
+                    break;
+                }
                 case TflReshape:
                 {
                     int input = Input(0);
@@ -351,15 +366,22 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             var f = graph.Tensors[filterIdx];
-            RequireInt8(where, i, "input");
+            // CONV_2D with int16 activations is TFLM's 16x8 kernel (same Mote op code, chosen by dtype).
+            bool wide = !depthwise && i.DataType == DataType.Int16;
+            if (wide) Require16x8(where, i, o);
+            else
+            {
+                RequireInt8(where, i, "input");
+                RequireInt8(where, o, "output");
+            }
             RequireInt8(where, f, "filter");
-            RequireInt8(where, o, "output");
             RequireConstant(where, f, "filter");
             RequireRank(where, i, "input", 4);
             RequireRank(where, f, "filter", 4);
             RequireRank(where, o, "output", 4);
             if (f.ZeroPoint != 0) throw new PackException($"{where}: filter {f.Describe} has zero point {f.ZeroPoint}; int8 weights must be symmetric (zero point 0)");
             int padding, sh, sw, dh, dw, act, mult = 1;
+            TensorType quantizedBiasType = 0;
             if (depthwise)
             {
                 var d = options as DepthwiseConv2DOptions ?? throw new PackException($"{where}: missing DepthwiseConv2DOptions");
@@ -373,6 +395,7 @@ namespace Mote.Packer
             {
                 var c = options as Conv2DOptions ?? throw new PackException($"{where}: missing Conv2DOptions");
                 (padding, sh, sw, dh, dw, act) = ((int)c.Padding, c.StrideH, c.StrideW, c.DilationHFactor, c.DilationWFactor, (int)c.FusedActivationFunction);
+                quantizedBiasType = c.QuantizedBiasType;
                 if (f.Shape[3] != i.Shape[3] || f.Shape[0] != o.Shape[3])
                     throw new PackException($"{where}: filter {f.Describe} does not match input channels {i.Shape[3]} / output channels {o.Shape[3]}");
             }
@@ -382,17 +405,147 @@ namespace Mote.Packer
             int channels = o.Shape[3];
             if (f.Scales.Length != 1 && f.Scales.Length != channels)
                 throw new PackException($"{where}: filter {f.Describe} has {f.Scales.Length} scales; expected 1 or {channels} (one per output channel)");
-            Bias(where, biasIdx, channels);
             var mults = new int[channels];
             var shifts = new int[channels];
             TfliteQuantMath.ConvPerChannel(i.Scales[0], f.Scales, o.Scales[0], channels, mults, shifts);
-            TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, out int amin, out int amax);
+            int amin, amax;
+            if (wide)
+            {
+                int biasType = Bias16x8(where, biasIdx, channels, DataType.Int32);
+                // Without a bias TFLM picks the accumulator from quantized_bias_type; Mote's blob has no
+                // word for it and runs an absent bias with the int64 accumulator.
+                if (biasIdx < 0 && quantizedBiasType == TensorType.INT32)
+                    throw new PackException($"{where}: int16 CONV_2D without a bias but quantized_bias_type INT32 (an int32 accumulator) is not supported");
+                if (biasType != DataType.Int32) RequireShifts16x8(where, shifts);
+                TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, short.MinValue, short.MaxValue, out amin, out amax);
+            }
+            else
+            {
+                Bias(where, biasIdx, channels);
+                TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, out amin, out amax);
+            }
             op.Code = depthwise ? OpCode.DepthwiseConv2D : OpCode.Conv2D;
             op.Inputs = new[] { inputIdx, filterIdx, biasIdx };
             op.Params = new[] { sh, sw, dh, dw, pt, pl, -i.ZeroPoint, o.ZeroPoint, amin, amax, mult, 0, 0 };
             op.Multipliers = mults; op.MultiplierWord = 11;
             op.Shifts = shifts; op.ShiftWord = 12;
             op.Macs = (long)o.Shape[0] * o.Shape[1] * o.Shape[2] * channels * f.Shape[1] * f.Shape[2] * (depthwise ? 1 : i.Shape[3]);
+        }
+
+        /// <summary>
+        /// The activations of a 16x8 operator: int16 input and output with a scale and zero point 0
+        /// (TFLM's 16x8 kernels apply no zero points).
+        /// </summary>
+        static void Require16x8(string where, PackTensor i, PackTensor o)
+        {
+            foreach (var (t, role) in new[] { (i, "input"), (o, "output") })
+            {
+                if (t.DataType != DataType.Int16)
+                    throw new PackException($"{where}: {role} {t.Describe} must be int16 like the input (16x8: int16 activations, int8 weights)");
+                if (t.Scales.Length == 0)
+                    throw new PackException($"{where}: {role} {t.Describe} has no quantization scale");
+                if (t.ZeroPoint != 0)
+                    throw new PackException($"{where}: {role} {t.Describe} has zero point {t.ZeroPoint}; int16 activations must be symmetric (zero point 0)");
+            }
+        }
+
+        /// <summary>
+        /// The bias of a 16x8 operator: absent, int64, or <paramref name="other"/> (int32 for CONV_2D, int16
+        /// for TRANSPOSE_CONV), constant, one per channel. Returns its Mote dtype (0 when absent).
+        /// </summary>
+        int Bias16x8(string where, int bias, int channels, int other)
+        {
+            if (bias < 0) return 0;
+            var b = graph.Tensors[bias];
+            if (b.DataType != DataType.Int64 && b.DataType != other)
+                throw new PackException($"{where}: bias {b.Describe} must be int64 or {DataType.Name(other)} with int16 activations");
+            RequireConstant(where, b, "bias");
+            if (b.ElementCount != channels) throw new PackException($"{where}: bias {b.Describe} has {b.ElementCount} elements, expected {channels}");
+            return b.DataType;
+        }
+
+        /// <summary>The 64-bit MultiplyByQuantizedMultiplier shifts right by 15 - shift: shifts above 14 (scale ratios of 2^14 and more) cannot run.</summary>
+        static void RequireShifts16x8(string where, int[] shifts)
+        {
+            for (int c = 0; c < shifts.Length; c++)
+                if (shifts[c] > 14)
+                    throw new PackException($"{where}: channel {c}'s requantization shift {shifts[c]} exceeds 14 (input x filter scale over output scale is too large for TFLM's int64 requantization)");
+        }
+
+        /// <summary>
+        /// TRANSPOSE_CONV: Mote's inputs are (input, filter, bias or -1). TFLite's output_shape input is
+        /// left out: TFLM takes the output shape from the output tensor and never reads output_shape's
+        /// values (it may be a model input, as in the seanet models, which then stays an input nobody reads).
+        /// </summary>
+        void LowerTransposeConv(PackOperator op, string where, TfliteOperator src, int inputIdx, int filterIdx, int biasIdx,
+            PackTensor o, TransposeConvOptions options)
+        {
+            if (options == null) throw new PackException($"{where}: missing TransposeConvOptions");
+            if (src.Inputs.Length > 4) throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 3 or 4 (output_shape, filter, input, bias)");
+            var i = graph.Tensors[inputIdx];
+            var f = graph.Tensors[filterIdx];
+            bool wide = i.DataType == DataType.Int16;
+            if (wide) Require16x8(where, i, o);
+            else
+            {
+                RequireInt8(where, i, "input");
+                RequireInt8(where, o, "output");
+            }
+            RequireInt8(where, f, "filter");
+            RequireConstant(where, f, "filter");
+            RequireRank(where, i, "input", 4);
+            RequireRank(where, f, "filter", 4);
+            RequireRank(where, o, "output", 4);
+            if (f.ZeroPoint != 0) throw new PackException($"{where}: filter {f.Describe} has zero point {f.ZeroPoint}; int8 weights must be symmetric (zero point 0)");
+            // A constant output_shape that contradicts the output tensor is a broken model. It is not
+            // mapped to a Mote tensor (no operator reads it).
+            int shapeTfl = src.Inputs[0];
+            if (shapeTfl < 0 || shapeTfl >= sub.Tensors.Length) throw new PackException($"{where}: output_shape (input 0) is missing");
+            var shape = sub.Tensors[shapeTfl];
+            if (shape.Type != TensorType.INT32 || shape.Shape == null || shape.Shape.Length != 1 || shape.Shape[0] != 4)
+                throw new PackException($"{where}: output_shape tensor {shapeTfl} '{shape.Name}' must be int32[4]");
+            var shapeBuffer = shape.Buffer > 0 && shape.Buffer < model.Buffers.Length ? model.Buffers[shape.Buffer].Data : null;
+            if (shapeBuffer != null && shapeBuffer.Length == 16)
+            {
+                var values = Enumerable.Range(0, 4).Select(k => BitConverter.ToInt32(shapeBuffer, 4 * k)).ToArray();
+                if (!values.SequenceEqual(o.Shape))
+                    throw new PackException($"{where}: output_shape tensor {shapeTfl} '{shape.Name}' holds [{string.Join(",", values)}] but the output is {o.ShapeText}");
+            }
+            if (i.Shape[0] != o.Shape[0]) throw new PackException($"{where}: batch of input {i.ShapeText} and output {o.ShapeText} differ");
+            if (f.Shape[3] != i.Shape[3] || f.Shape[0] != o.Shape[3])
+                throw new PackException($"{where}: filter {f.Describe} does not match input channels {i.Shape[3]} / output channels {o.Shape[3]}");
+            int padding = (int)options.Padding, sh = options.StrideH, sw = options.StrideW;
+            if (padding != 0 && padding != 1) throw new PackException($"{where}: padding {padding} is neither SAME nor VALID");
+            if (sh < 1 || sw < 1) throw new PackException($"{where}: strides ({sh},{sw}) must be >= 1");
+            // TFLM's ComputePaddingHeightWidth with the OUTPUT extent as the image (dilation 1); a VALID
+            // pad is always 0.
+            int pt = padding == 0 ? Padding(0, o.Shape[1], f.Shape[1], sh, 1).pad : 0;
+            int pl = padding == 0 ? Padding(0, o.Shape[2], f.Shape[2], sw, 1).pad : 0;
+            int act = FusedActivation(where, (int)options.FusedActivationFunction);
+            int channels = o.Shape[3];
+            if (f.Scales.Length != 1 && f.Scales.Length != channels)
+                throw new PackException($"{where}: filter {f.Describe} has {f.Scales.Length} scales; expected 1 or {channels} (one per output channel)");
+            var mults = new int[channels];
+            var shifts = new int[channels];
+            TfliteQuantMath.ConvPerChannel(i.Scales[0], f.Scales, o.Scales[0], channels, mults, shifts);
+            int amin, amax;
+            if (wide)
+            {
+                Bias16x8(where, biasIdx, channels, DataType.Int16);
+                RequireShifts16x8(where, shifts);
+                TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, short.MinValue, short.MaxValue, out amin, out amax);
+            }
+            else
+            {
+                Bias(where, biasIdx, channels);
+                TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, out amin, out amax);
+            }
+            op.Code = OpCode.TransposeConv;
+            op.Inputs = new[] { inputIdx, filterIdx, biasIdx };
+            op.Params = new[] { sh, sw, pt, pl, wide ? 0 : -i.ZeroPoint, wide ? 0 : o.ZeroPoint, amin, amax, 0, 0 };
+            op.Multipliers = mults; op.MultiplierWord = 8;
+            op.Shifts = shifts; op.ShiftWord = 9;
+            op.Macs = (long)i.Shape[0] * i.Shape[1] * i.Shape[2] * i.Shape[3] * f.Shape[1] * f.Shape[2] * channels;
         }
 
         void LowerFullyConnected(PackOperator op, string where, int inputIdx, int filterIdx, int biasIdx, PackTensor o, FullyConnectedOptions options)
@@ -657,6 +810,109 @@ namespace Mote.Packer
             op.Code = OpCode.Pad;
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { padValue, left[0], left[1], left[2], left[3], left[4], right[0], right[1], right[2], right[3], right[4] };
+        }
+
+        /// <summary>
+        /// UNIDIRECTIONAL_SEQUENCE_LSTM (TFLM unidirectional_sequence_lstm.cc, lstm_eval_common.cc): the 8x8->16
+        /// integer LSTM (int8 input, output and hidden state, int8 weights, int32 biases, int16 cell state), no
+        /// peephole, projection or layer norm (TFLM's ValidateTensorStatus). Computes what TFLM's Prepare does
+        /// (CreateGateParams, CreateInterGateMulParams, CreateLstmCellStateInfo) into the 29 parameter words of
+        /// docs/blob-format.md §6; the 24 inputs are kept in TFLite's order.
+        /// </summary>
+        void LowerLstm(PackOperator op, string where, int[] inputs, PackTensor o, UnidirectionalSequenceLSTMOptions options)
+        {
+            if (options == null) throw new PackException($"{where}: missing UnidirectionalSequenceLSTMOptions");
+            foreach (int k in new[] { 9, 10, 11, 16, 17, 20, 21, 22, 23 })
+                if (inputs[k] >= 0)
+                    throw new PackException($"{where}: input {k} ({(k < 12 ? "peephole weights" : k < 18 ? "projection" : "layer norm coefficients")}) is present; "
+                        + "TFLite Micro's LSTM supports only the standard LSTM (no peephole, projection or layer norm)");
+            foreach (int k in new[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15, 18, 19 })
+                if (inputs[k] < 0) throw new PackException($"{where}: input {k} is missing (TFLite Micro's LSTM needs the input gate: no CIFG)");
+            var x = graph.Tensors[inputs[0]];
+            var h = graph.Tensors[inputs[18]];
+            var c = graph.Tensors[inputs[19]];
+            RequireInt8(where, x, "input");
+            RequireInt8(where, o, "output");
+            RequireInt8(where, h, "hidden state");
+            RequireRank(where, x, "input", 3);
+            RequireRank(where, o, "output", 3);
+            RequireRank(where, h, "hidden state", 2);
+            if (c.DataType != DataType.Int16 || c.Scales.Length == 0)
+                throw new PackException($"{where}: cell state {c.Describe} must be int16 with a scale (the integer LSTM keeps its cell in int16)");
+            if (c.ZeroPoint != 0) throw new PackException($"{where}: cell state {c.Describe} has zero point {c.ZeroPoint}; it must be symmetric");
+            if (!h.IsVariable || !c.IsVariable)
+                throw new PackException($"{where}: the hidden state {h.Describe} and cell state {c.Describe} must be variable tensors (TFLite Micro requires is_variable)");
+            bool timeMajor = options.TimeMajor;
+            int batches = timeMajor ? x.Shape[1] : x.Shape[0];
+            int steps = timeMajor ? x.Shape[0] : x.Shape[1];
+            int inputSize = x.Shape[2];
+            int state = h.Shape[1];
+            for (int k = 1; k <= 8; k++)
+            {
+                var w = graph.Tensors[inputs[k]];
+                string role = k <= 4 ? "input weights" : "recurrent weights";
+                RequireInt8(where, w, role);
+                RequireConstant(where, w, role);
+                int depth = k <= 4 ? inputSize : state;
+                if (w.Shape.Length != 2 || w.Shape[0] != state || w.Shape[1] != depth)
+                    throw new PackException($"{where}: {role} {w.Describe} (input {k}) must be [{state}, {depth}]");
+                if (w.ZeroPoint != 0) throw new PackException($"{where}: {role} {w.Describe} has zero point {w.ZeroPoint}; int8 weights must be symmetric");
+                if (w.Scales.Length != 1)
+                    throw new PackException($"{where}: {role} {w.Describe} has {w.Scales.Length} scales; TFLite Micro's LSTM gates use per-tensor weights");
+            }
+            for (int k = 12; k <= 15; k++)
+            {
+                var b = graph.Tensors[inputs[k]];
+                if (b.DataType != DataType.Int32) throw new PackException($"{where}: gate bias {b.Describe} (input {k}) must be int32");
+                RequireConstant(where, b, "gate bias");
+                if (b.Shape.Length != 1 || b.Shape[0] != state) throw new PackException($"{where}: gate bias {b.Describe} (input {k}) must be [{state}]");
+            }
+            if (h.ElementCount != (long)batches * state || c.ElementCount != (long)batches * state)
+                throw new PackException($"{where}: hidden state {h.Describe} and cell state {c.Describe} must hold {batches}x{state} elements");
+            if (o.Shape[0] != x.Shape[0] || o.Shape[1] != x.Shape[1] || o.Shape[2] != state)
+                throw new PackException($"{where}: output {o.Describe} must be [{x.Shape[0]}, {x.Shape[1]}, {state}]");
+            int act = (int)options.FusedActivationFunction;
+            if (act != 4) throw new PackException($"{where}: cell gate activation {options.FusedActivationFunction} is not supported (TFLite Micro's LSTM takes TANH)");
+
+            // CreateLstmCellStateInfo: log2 of the cell scale in float (CheckedLog2), the clip quantized in double.
+            float cellScale = c.Scales[0];
+            float log2 = MathF.Log(cellScale) * (1.0f / MathF.Log(2.0f));
+            int cellPower = (int)MathF.Round(log2, MidpointRounding.AwayFromZero);
+            if (cellPower < -43 || cellPower > 2)
+                throw new PackException($"{where}: cell state scale {cellScale} (2^{cellPower}) is outside what the int16 tanh handles (2^-43..2^2)");
+            int clip = -1;
+            if (options.CellClip > 0)
+                clip = (int)(short)Math.Min(Math.Max((double)options.CellClip / cellScale, -32768.0), 32767.0);
+
+            // CreateGateParams: both FCs of a gate output int16 at scale 2^-12 (Q3.12), zero point 0.
+            const float gateScale = 0.000244140625f;
+            const float activationScale = 0.000030517578125f; // 2^-15, the sigmoid/tanh output Q0.15
+            var words = new int[29];
+            words[0] = timeMajor ? 1 : 0;
+            words[1] = act;
+            words[2] = clip;
+            words[3] = cellPower;
+            words[4] = -x.ZeroPoint;
+            words[5] = -h.ZeroPoint;
+            words[6] = h.ZeroPoint;
+            var m = new int[1];
+            var sh = new int[1];
+            for (int g = 0; g < 4; g++)
+            {
+                TfliteQuantMath.FullyConnected(x.Scales[0], graph.Tensors[inputs[1 + g]].Scales, gateScale, 1, m, sh);
+                words[7 + 4 * g] = m[0]; words[8 + 4 * g] = sh[0];
+                TfliteQuantMath.FullyConnected(h.Scales[0], graph.Tensors[inputs[5 + g]].Scales, gateScale, 1, m, sh);
+                words[9 + 4 * g] = m[0]; words[10 + 4 * g] = sh[0];
+            }
+            // CreateInterGateMulParams: (double)s1 * (double)s2 / (double)out.
+            TfliteQuantMath.QuantizeMultiplier((double)activationScale * cellScale / cellScale, out words[23], out words[24]);
+            TfliteQuantMath.QuantizeMultiplier((double)activationScale * activationScale / cellScale, out words[25], out words[26]);
+            TfliteQuantMath.QuantizeMultiplier((double)activationScale * activationScale / h.Scales[0], out words[27], out words[28]);
+
+            op.Code = OpCode.UnidirectionalSequenceLstm;
+            op.Inputs = inputs;
+            op.Params = words;
+            op.Macs = (long)batches * steps * 4 * state * (inputSize + state);
         }
 
         void LowerConcatenation(PackOperator op, string where, int[] inputs, PackTensor o, ConcatenationOptions options)

@@ -132,6 +132,9 @@ namespace Mote.Runtime.Format
         /// <summary>Most inputs a CONCATENATION may have (TFLM's kMaxInputNum).</summary>
         public const int MaxConcatenationInputs = 10;
 
+        /// <summary>UNIDIRECTIONAL_SEQUENCE_LSTM always lists TFLite's 24 inputs (absent optional ones as -1).</summary>
+        public const int UnidirectionalSequenceLstmInputs = 24;
+
         public static string Name(int code)
         {
             switch (code)
@@ -217,6 +220,8 @@ namespace Mote.Runtime.Format
                 case SignalFilterBankLog: return 2;
                 case SignalPcan: return 1;
                 case SignalFftAutoScale: return 0;
+                case UnidirectionalSequenceLstm: return 29;
+                case TransposeConv: return 10;
                 default: return -1;
             }
         }
@@ -244,11 +249,12 @@ namespace Mote.Runtime.Format
         {
             switch (code)
             {
-                case Conv2D: case DepthwiseConv2D: case FullyConnected: return 3;
+                case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
                 case Add: case Mul: case Div: case Maximum: case Minimum: return 2;
                 case SignalWindow: case SignalFilterBankSquareRoot: return 2;
                 case SignalRfft: case SignalPcan: return 3;
                 case SignalFilterBank: return 6;
+                case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }
         }

@@ -1,3 +1,5 @@
+using Mote.Runtime.Format;
+
 namespace Mote.Runtime.Kernels
 {
     // Prepared parameters of the reference kernels (TFLM's prepare/eval split):
@@ -32,6 +34,40 @@ namespace Mote.Runtime.Kernels
         /// channel c; 0 = entry 0 for every channel (per-tensor requantization, blob format 1.2).
         /// </summary>
         public int RequantStride = 1;
+        /// <summary>
+        /// Element type of the input and output activations: <see cref="DataType.Int8"/> (the default)
+        /// or, CONV_2D only, <see cref="DataType.Int16"/> ("16x8": int8 weights, zero points 0,
+        /// InputOffset and OutputOffset 0, run by <see cref="Conv2D16x8"/>).
+        /// </summary>
+        public int ActivationType = DataType.Int8;
+        /// <summary>
+        /// 16x8 only: the bias element type, which is also the accumulator's (TFLM's AccumScalar):
+        /// <see cref="DataType.Int64"/>, <see cref="DataType.Int32"/>, or 0 for no bias (int64 accumulator).
+        /// </summary>
+        public int BiasType;
+    }
+
+    /// <summary>
+    /// TRANSPOSE_CONV (TFLM reference_integer_ops::TransposeConv): int8 activations with an int32
+    /// bias, or 16x8 (int16 activations, int8 weights) with an int64 or int16 bias and an int64
+    /// accumulator. Filter [OutputChannels, FilterHeight, FilterWidth, InputChannels].
+    /// </summary>
+    public sealed class TransposeConvParams
+    {
+        public int Batches;
+        public int InputHeight, InputWidth, InputChannels;
+        public int FilterHeight, FilterWidth;
+        public int OutputHeight, OutputWidth, OutputChannels;
+        public int StrideHeight, StrideWidth;
+        /// <summary>TFLM's padding_values (leading pads); the output-side rest is cropped.</summary>
+        public int PadTop, PadLeft;
+        /// <summary>int8 only (TFLM ignores zero points in the 16x8 kernel; they are 0 there).</summary>
+        public int InputOffset, OutputOffset;
+        public int ActivationMin, ActivationMax;
+        /// <summary><see cref="DataType.Int8"/> or <see cref="DataType.Int16"/>.</summary>
+        public int ActivationType = DataType.Int8;
+        /// <summary><see cref="DataType.Int32"/> (int8), <see cref="DataType.Int64"/> or <see cref="DataType.Int16"/> (16x8), 0 = no bias.</summary>
+        public int BiasType;
     }
 
     /// <summary>FULLY_CONNECTED: output[b, o] = sum_d (in[b, d] + InputOffset) * (w[o, d] + FilterOffset) + bias[o].</summary>

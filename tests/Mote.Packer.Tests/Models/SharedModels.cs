@@ -15,6 +15,9 @@ namespace Mote.Packer.Tests.Models
         {
             "hello_world_int8", "micro_speech", "person_detection", "mlperf_kws_dscnn", "mlperf_vww_96",
             "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
+            "mnist_lstm_int8", "micro_speech_lstm", "dtln_noise_suppression",
+            // Issue 9: CONV_2D 16x8 and TRANSPOSE_CONV (int8 and 16x8).
+            "seanet_conv0_int16", "seanet_transpose_conv0_int16",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>

@@ -113,9 +113,16 @@ public static class TfliteQuantMath
     /// RELU_N1_TO_1: [max(-128, q(-1)), min(127, q(1))]; anything else (NONE and
     /// the non-clamping types such as TANH or SIGN_BIT): [-128, 127].
     /// </summary>
-    public static void ActivationRange(int fusedActivation, float outputScale, int outputZeroPoint, out int min, out int max)
+    public static void ActivationRange(int fusedActivation, float outputScale, int outputZeroPoint, out int min, out int max) =>
+        ActivationRange(fusedActivation, outputScale, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, out min, out max);
+
+    /// <summary>
+    /// <see cref="ActivationRange(int, float, int, out int, out int)"/> for an output type whose
+    /// limits are [<paramref name="qmin"/>, <paramref name="qmax"/>] (int16: [-32768, 32767]), as
+    /// TFLM's CalculateActivationRangeQuantized does for int16 outputs.
+    /// </summary>
+    public static void ActivationRange(int fusedActivation, float outputScale, int outputZeroPoint, int qmin, int qmax, out int min, out int max)
     {
-        const int qmin = sbyte.MinValue, qmax = sbyte.MaxValue;
         switch (fusedActivation)
         {
             case ActivationRelu:

@@ -110,6 +110,24 @@ namespace Mote.Runtime.Kernels
         }
 
         /// <summary>
+        /// TFLM MultiplyByQuantizedMultiplier(int64 x, int32 multiplier, int shift) (common.cc; the
+        /// 16x8 kernels' requantization of an int64 accumulator). Both of TFLM's builds compute the
+        /// same thing here: the Q0.31 multiplier is first reduced to Q0.15, rounding:
+        /// (m + 2^15) >> 16, or 0x7FFF when m &gt;= 0x7FFF0000; then
+        /// (x * reduced + 2^(14 - shift)) >> (15 - shift), an arithmetic (flooring) shift, and the
+        /// result is truncated to int32. The int64 multiply and add wrap (TFLM's contract keeps
+        /// |x| &lt; 2^47, where nothing wraps). Valid shifts are [-31, 14] (15 - shift in [1, 46]);
+        /// Model.Load rejects others for the ops that use this.
+        /// </summary>
+        public static int MultiplyByQuantizedMultiplier(long x, int quantizedMultiplier, int shift)
+        {
+            int reduced = quantizedMultiplier < 0x7FFF0000 ? (quantizedMultiplier + (1 << 15)) >> 16 : 0x7FFF;
+            int totalShift = 15 - shift;
+            long result = unchecked(x * reduced + (1L << (totalShift - 1)));
+            return unchecked((int)(result >> totalShift));
+        }
+
+        /// <summary>
         /// TFLM MultiplyByQuantizedMultiplierSmallerThanOneExp (double rounding):
         /// RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(x, m), -leftShift),
         /// with leftShift &lt;= 0 (TFLM stores it as a non-positive exponent).
