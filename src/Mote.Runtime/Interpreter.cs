@@ -337,6 +337,15 @@ namespace Mote.Runtime
                 case OpCode.SignalPcan:
                     SignalPcan.Eval((SignalPcanParams)p, in0, in0Start, in1, in1Start, in2, in2Start, output, outStart);
                     break;
+                case OpCode.Dequantize:
+                    Dequantize.Eval((DequantizeParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.StridedSlice:
+                    StridedSlice.Eval((StridedSliceParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Transpose:
+                    Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);
+                    break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
                     break;

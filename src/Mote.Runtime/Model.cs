@@ -629,6 +629,12 @@ namespace Mote.Runtime
                     return PrepareHardSwish(op, p);
                 case OpCode.Mean:
                     return PrepareMean(op, p);
+                case OpCode.Dequantize:
+                    return PrepareDequantize(op, p);
+                case OpCode.StridedSlice:
+                    return PrepareStridedSlice(op, p);
+                case OpCode.Transpose:
+                    return PrepareTranspose(op, p);
                 case OpCode.Cast:
                 case OpCode.Div:
                 case OpCode.Maximum:
@@ -1179,14 +1185,74 @@ namespace Mote.Runtime
 
         RequantizeParams PrepareQuantize(int op, int p)
         {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
+            int inType = TensorType(input), outType = TensorType(output);
+            // TFLM EvalQuantizeReference's integer pairs, and float32 -> int8/int16 (no uint8 in Mote).
+            bool intIn = inType == DataType.Int8 || inType == DataType.Int16;
+            bool ok = (intIn && (outType == DataType.Int8 || outType == DataType.Int16 || outType == DataType.Int32))
+                || ((inType == DataType.Int32 || inType == DataType.Float32) && (outType == DataType.Int8 || outType == DataType.Int16));
+            if (!ok)
+                throw Op(op, -1, "QUANTIZE from " + DataType.Name(inType) + " to " + DataType.Name(outType) + " is not supported");
+            if (TensorElements(input) != TensorElements(output))
+                throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
             RequantizeParams s = new RequantizeParams();
-            s.Size = RequireElementwise(op);
+            s.Size = TensorElements(input);
+            s.InputType = inType;
+            s.OutputType = outType;
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.OutputMultiplier = Word(p, 2);
             s.OutputShift = Word(p, 3);
-            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            if (!ZeroPointFits(outType, s.OutputOffset))
+                throw Op(op, p + 4, "output offset " + s.OutputOffset + " is outside the " + DataType.Name(outType) + " range");
+            if (inType == DataType.Float32)
+            {
+                // Words: 0, output zero point, output scale (float32 bits), 0.
+                s.Scale = BitConverter.ToSingle(Blob, p + 8);
+                if (s.InputOffset != 0 || s.OutputShift != 0 || !(s.Scale > 0f) || s.Scale > float.MaxValue)
+                    throw Op(op, p, "float32 QUANTIZE words must be 0, zero point, a finite positive scale, 0");
+                return s;
+            }
+            // The input offset is minus an input zero point (int32 zero points may be anything).
+            if (inType != DataType.Int32 && !ZeroPointFits(inType, -(long)s.InputOffset))
+                throw Op(op, p, "input offset " + s.InputOffset + " is not minus an " + DataType.Name(inType) + " zero point");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 8, "output");
+            return s;
+        }
+
+        /// <summary>Whether <paramref name="zp"/> is a value of an int8, int16 or int32 tensor.</summary>
+        static bool ZeroPointFits(int dtype, long zp)
+        {
+            switch (dtype)
+            {
+                case DataType.Int8: return zp >= -128 && zp <= 127;
+                case DataType.Int16: return zp >= -32768 && zp <= 32767;
+                default: return zp >= int.MinValue && zp <= int.MaxValue;
+            }
+        }
+
+        DequantizeParams PrepareDequantize(int op, int p)
+        {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
+            int inType = TensorType(input);
+            if (inType != DataType.Int8 && inType != DataType.Int16)
+                throw Op(op, -1, "DEQUANTIZE input tensor " + input + " is " + DataType.Name(inType) + ", expected int8 or int16");
+            RequireType(op, output, DataType.Float32, -1, "output");
+            if (TensorElements(input) != TensorElements(output))
+                throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
+            DequantizeParams s = new DequantizeParams();
+            s.Size = TensorElements(input);
+            s.InputType = inType;
+            s.ZeroPoint = Word(p, 0);
+            if (!ZeroPointFits(inType, s.ZeroPoint))
+                throw Op(op, p, "zero point " + s.ZeroPoint + " is outside the " + DataType.Name(inType) + " range");
+            // Word 1: the input scale's float32 bits; positive and finite (subnormal allowed).
+            int bits = Word(p, 1);
+            int exponentField = (bits >> 23) & 0xFF, fraction = bits & 0x7FFFFF;
+            if (bits <= 0 || exponentField == 0xFF)
+                throw Op(op, p + 4, "scale bits 0x" + bits.ToString("X8") + " are not a finite positive float32");
+            s.ScaleSignificand = exponentField == 0 ? fraction : fraction | (1 << 23);
+            s.ScaleExponent = (exponentField == 0 ? 1 : exponentField) - 150;
             return s;
         }
 
@@ -1195,13 +1261,15 @@ namespace Mote.Runtime
         PadParams PreparePad(int op, int p)
         {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, TensorRank(input), "output");
+            int dtype = TensorType(input);
+            if (dtype != DataType.Int8 && dtype != DataType.Int16)
+                throw Op(op, -1, "input tensor " + input + " is " + DataType.Name(dtype) + ", expected int8 or int16");
+            RequireType(op, output, dtype, TensorRank(input), "output");
             if (TensorRank(input) > PadRank)
                 throw Op(op, -1, "PAD supports up to 5 dimensions, input has " + TensorRank(input));
             int padValue = Word(p, 0);
-            if (!InRange(padValue, -128, 127))
-                throw Op(op, p, "pad value " + padValue + " out of int8 range");
+            if (!ZeroPointFits(dtype, padValue))
+                throw Op(op, p, "pad value " + padValue + " out of " + DataType.Name(dtype) + " range");
             for (int d = 0; d < PadRank; d++)
             {
                 int left = Word(p, 1 + d), right = Word(p, 1 + PadRank + d);
@@ -1214,6 +1282,7 @@ namespace Mote.Runtime
             }
             PadParams s = new PadParams();
             s.PadValue = padValue;
+            s.ElementSize = DataType.Size(dtype);
             s.InputShape = Extend(input, PadRank);
             s.OutputShape = Extend(output, PadRank);
             s.LeftPadding = new int[PadRank];
@@ -1433,6 +1502,82 @@ namespace Mote.Runtime
                 throw Op(op, -1, "output " + ShapeText(output) + " is not input " + ShapeText(input) + " reduced over axis mask 0x" + mask.ToString("X"));
             s.OutputCount = (int)outputCount;
             s.ReducedCount = (int)reducedCount;
+            return s;
+        }
+
+        // ---------------------------------------------------------------- format 1.3 data movement
+
+        /// <summary>Rank of the shapes STRIDED_SLICE and TRANSPOSE words describe (tensors are extended with leading 1s).</summary>
+        const int MoveRank = 5;
+
+        /// <summary>Input strides (elements) of tensor t's shape extended to 5-D.</summary>
+        int[] ExtendedStrides(int t)
+        {
+            int[] st = new int[MoveRank];
+            int stride = 1;
+            for (int d = MoveRank - 1; d >= 0; d--)
+            {
+                st[d] = stride;
+                stride *= ExtendedDim(t, MoveRank, d);
+            }
+            return st;
+        }
+
+        StridedSliceParams PrepareStridedSlice(int op, int p)
+        {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
+            RequireType(op, output, TensorType(input), -1, "output");
+            if (TensorRank(input) > MoveRank)
+                throw Op(op, -1, "STRIDED_SLICE supports up to 5 dimensions, input has " + TensorRank(input));
+            StridedSliceParams s = new StridedSliceParams();
+            s.ElementSize = DataType.Size(TensorType(input));
+            s.Start = new int[MoveRank];
+            s.Count = new int[MoveRank];
+            s.Step = new int[MoveRank];
+            long total = 1;
+            for (int d = 0; d < MoveRank; d++)
+            {
+                int start = Word(p, d), count = Word(p, MoveRank + d), step = Word(p, 2 * MoveRank + d);
+                int extent = ExtendedDim(input, MoveRank, d);
+                long last = start + (long)(count - 1) * step;
+                // Every index the kernel reads along this axis lies in [0, extent).
+                if (count < 1 || step == 0 || start < 0 || start >= extent || last < 0 || last >= extent)
+                    throw Op(op, p + 4 * d, "axis " + d + " (of 5): start " + start + ", count " + count + ", step " + step
+                        + " leave the input extent " + extent);
+                s.Start[d] = start;
+                s.Count[d] = count;
+                s.Step[d] = step;
+                total *= count;
+            }
+            if (total != TensorElements(output))
+                throw Op(op, -1, "the slice has " + total + " elements, output " + ShapeText(output) + " has " + TensorElements(output));
+            s.InputStrides = ExtendedStrides(input);
+            return s;
+        }
+
+        TransposeParams PrepareTranspose(int op, int p)
+        {
+            int input = OperatorInput(op, 0), output = OperatorOutput(op);
+            RequireType(op, output, TensorType(input), -1, "output");
+            if (TensorRank(input) > MoveRank || TensorRank(output) > MoveRank)
+                throw Op(op, -1, "TRANSPOSE supports up to 5 dimensions, input has " + TensorRank(input));
+            int[] inStrides = ExtendedStrides(input);
+            TransposeParams s = new TransposeParams();
+            s.ElementSize = DataType.Size(TensorType(input));
+            s.OutputShape = Extend(output, MoveRank);
+            s.InputStrides = new int[MoveRank];
+            int seen = 0;
+            for (int k = 0; k < MoveRank; k++)
+            {
+                int from = Word(p, k);
+                if (!InRange(from, 0, MoveRank - 1) || (seen & (1 << from)) != 0)
+                    throw Op(op, p + 4 * k, "perm word " + k + " is " + from + ": the 5 words must be a permutation of 0..4");
+                seen |= 1 << from;
+                if (s.OutputShape[k] != ExtendedDim(input, MoveRank, from))
+                    throw Op(op, p + 4 * k, "output " + ShapeText(output) + " is not input " + ShapeText(input) + " permuted (5-D dimension " + k
+                        + " should be input dimension " + from + ")");
+                s.InputStrides[k] = inStrides[from];
+            }
             return s;
         }
 

@@ -19,20 +19,20 @@ namespace Mote.Packer
     {
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
-            TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
-            TflTanh = 28, TflPad = 34, TflMean = 40, TflSqueeze = 43, TflPadV2 = 60, TflUnidirectionalSequenceLstm = 44, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117,
-            TflTransposeConv = 67;
+            TflDequantize = 6, TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
+            TflTanh = 28, TflPad = 34, TflTranspose = 39, TflMean = 40, TflSqueeze = 43, TflUnidirectionalSequenceLstm = 44, TflStridedSlice = 45, TflPadV2 = 60,
+            TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117, TflTransposeConv = 67;
 
         static readonly int[] Supported =
         {
             TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
             TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
-            TflSqueeze, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv,
+            TflSqueeze, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv, TflDequantize, TflStridedSlice, TflTranspose,
         };
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
-        const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE (int8 to int8), RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, TANH (int8), "
+        const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, STRIDED_SLICE, TANH (int8), TRANSPOSE, "
             + "UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, int8 weights)";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
@@ -277,6 +277,15 @@ namespace Mote.Packer
                     break;
                 case TflQuantize:
                     LowerQuantize(op, where, Input(0), o);
+                    break;
+                case TflDequantize:
+                    LowerDequantize(op, where, Input(0), o);
+                    break;
+                case TflStridedSlice:
+                    LowerStridedSlice(op, where, src, Input(0), o, src.BuiltinOptions as StridedSliceOptions);
+                    break;
+                case TflTranspose:
+                    LowerTranspose(op, where, src, Input(0), o);
                     break;
                 case TflHardSwish:
                     LowerHardSwish(op, where, Input(0), o);
@@ -764,8 +773,18 @@ namespace Mote.Packer
         void LowerPad(PackOperator op, string where, TfliteOperator src, int inputIdx, PackTensor o)
         {
             var i = graph.Tensors[inputIdx];
-            RequireInt8(where, i, "input");
-            RequireInt8(where, o, "output");
+            bool int16 = i.DataType == DataType.Int16;
+            if (int16)
+            {
+                // TFLM PadPrepare: input and output types equal; int16 needs no quantization check.
+                if (o.DataType != DataType.Int16)
+                    throw new PackException($"{where}: input {i.Describe} is int16 but output {o.Describe} is not; TFLite Micro requires equal types");
+            }
+            else
+            {
+                RequireInt8(where, i, "input");
+                RequireInt8(where, o, "output");
+            }
             int rank = o.Shape.Length;
             if (i.Shape.Length != rank)
                 throw new PackException($"{where}: input {i.Describe} and output {o.Describe} differ in rank");
@@ -792,8 +811,17 @@ namespace Mote.Packer
                 left[5 - rank + d] = before;
                 right[5 - rank + d] = after;
             }
-            int padValue = o.ZeroPoint; // PAD: the output zero point (TFLM PadEval), even when the input's differs
-            if (src.Inputs.Length == 3 && src.Inputs[2] >= 0)
+            // PAD int8: the output zero point (TFLM PadEval), even when the input's differs; int16: 0
+            // whatever the zero point (TFLM PadEval's int16 case).
+            int padValue = int16 ? 0 : o.ZeroPoint;
+            if (int16 && src.Inputs.Length == 3 && src.Inputs[2] >= 0)
+            {
+                var (ct, cdata) = RawConstant(where, src, 2, "constant_values");
+                if (ct.Type != TensorType.INT16 || cdata.Length != 2)
+                    throw new PackException($"{where}: constant_values tensor '{ct.Name}' must be a single int16 value (is {ct.Type} with {cdata.Length} bytes)");
+                padValue = BitConverter.ToInt16(cdata, 0);
+            }
+            else if (src.Inputs.Length == 3 && src.Inputs[2] >= 0)
             {
                 var (ct, cdata) = RawConstant(where, src, 2, "constant_values");
                 if (ct.Type != TensorType.INT8 || cdata.Length != 1)
@@ -995,16 +1023,194 @@ namespace Mote.Packer
         void LowerQuantize(PackOperator op, string where, int inputIdx, PackTensor o)
         {
             var i = graph.Tensors[inputIdx];
-            if (i.DataType != DataType.Int8 || o.DataType != DataType.Int8)
-                throw new PackException($"{where}: QUANTIZE from {DataType.Name(i.DataType)} to {DataType.Name(o.DataType)} is not supported; "
-                    + "Mote runs fully-integer models and supports int8 to int8 requantization only");
-            Elementwise(where, inputIdx, o);
+            int it = i.DataType, ot = o.DataType;
+            // TFLM PrepareQuantizeReference / EvalQuantizeReference: these integer pairs requantize,
+            // float32 quantizes to int8/int16 (uint8 is not a Mote type).
+            bool intIn = it == DataType.Int8 || it == DataType.Int16;
+            bool ok = (intIn && (ot == DataType.Int8 || ot == DataType.Int16 || ot == DataType.Int32))
+                || ((it == DataType.Int32 || it == DataType.Float32) && (ot == DataType.Int8 || ot == DataType.Int16));
+            if (!ok)
+                throw new PackException($"{where}: QUANTIZE from {DataType.Name(it)} to {DataType.Name(ot)} is not supported "
+                    + "(TFLite Micro's pairs: int8 or int16 to int8/int16/int32, int32 to int8/int16, float32 to int8/int16)");
+            if (i.ElementCount != o.ElementCount)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            if (o.Scales.Length == 0)
+                throw new PackException($"{where}: output {o.Describe} has no quantization scale");
             RequirePerTensor(where, o, "output");
-            var p = new RequantizeParams();
-            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
             op.Code = OpCode.Quantize;
             op.Inputs = new[] { inputIdx };
+            if (it == DataType.Float32)
+            {
+                // AffineQuantize divides by the output scale in float at every Eval; the word carries its bits.
+                op.Params = new[] { 0, o.ZeroPoint, BitConverter.SingleToInt32Bits(o.Scales[0]), 0 };
+                return;
+            }
+            if (i.Scales.Length == 0)
+                throw new PackException($"{where}: input {i.Describe} has no quantization scale");
+            if (i.ZeroPoint == int.MinValue)
+                throw new PackException($"{where}: input {i.Describe} has zero point -2^31, whose negation does not fit int32");
+            var p = new RequantizeParams();
+            TfliteQuantMath.Requantize(i.Scales[0], i.ZeroPoint, o.Scales[0], o.ZeroPoint, p);
             op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift };
+        }
+
+        void LowerDequantize(PackOperator op, string where, int inputIdx, PackTensor o)
+        {
+            var i = graph.Tensors[inputIdx];
+            // TFLM DequantizePrepare: int8/int16/uint8 in (uint8 is not a Mote type), float32 out.
+            if (i.DataType != DataType.Int8 && i.DataType != DataType.Int16)
+                throw new PackException($"{where}: input {i.Describe} must be int8 or int16");
+            if (o.DataType != DataType.Float32)
+                throw new PackException($"{where}: output {o.Describe} must be float32 (TFLite Micro's DEQUANTIZE writes float32 only)");
+            if (i.Scales.Length == 0)
+                throw new PackException($"{where}: input {i.Describe} has no quantization scale");
+            RequirePerTensor(where, i, "input");
+            if (i.ElementCount != o.ElementCount)
+                throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            op.Code = OpCode.Dequantize;
+            op.Inputs = new[] { inputIdx };
+            op.Params = new[] { i.ZeroPoint, BitConverter.SingleToInt32Bits(i.Scales[0]) };
+        }
+
+        /// <summary>A constant int32 vector input (begin, end, strides, perm) with exactly <paramref name="length"/> values.</summary>
+        int[] ConstantInts(string where, TfliteOperator src, int k, string role, int length)
+        {
+            var (t, data) = RawConstant(where, src, k, role);
+            if (t.Type != TensorType.INT32)
+                throw new PackException($"{where}: {role} tensor '{t.Name}' is {t.Type}; TFLite Micro reads it as int32");
+            if (data.Length != 4 * length)
+                throw new PackException($"{where}: {role} tensor '{t.Name}' has {data.Length / 4} values, expected {length} (one per input dimension)");
+            var v = new int[length];
+            for (int d = 0; d < length; d++) v[d] = BitConverter.ToInt32(data, 4 * d);
+            return v;
+        }
+
+        static void RequireMoveType(string where, PackTensor i, PackTensor o, string op, params int[] types)
+        {
+            if (Array.IndexOf(types, i.DataType) < 0)
+                throw new PackException($"{where}: input {i.Describe} has a type TFLite Micro's {op} does not support ("
+                    + string.Join(", ", types.Select(DataType.Name)) + ")");
+            if (o.DataType != i.DataType)
+                throw new PackException($"{where}: output {o.Describe} differs in type from input {i.Describe}");
+        }
+
+        /// <summary>
+        /// STRIDED_SLICE (TFLM strided_slice.cc): begin/end/strides constant int32 vectors of the input's rank (≤ 4),
+        /// begin/end/shrink-axis masks; TFLM ignores ellipsis_mask, new_axis_mask and offset, so models that set them are
+        /// refused rather than given a different meaning. The slice is resolved here exactly as TFLM's Eval resolves it
+        /// (StridedSliceStartForAxis / EndForAxis on shapes padded to 5-D), and the output shape is checked as TFLM's
+        /// Prepare checks it (CheckOutputSize).
+        /// </summary>
+        void LowerStridedSlice(PackOperator op, string where, TfliteOperator src, int inputIdx, PackTensor o, StridedSliceOptions options)
+        {
+            var i = graph.Tensors[inputIdx];
+            RequireMoveType(where, i, o, "STRIDED_SLICE", DataType.Float32, DataType.Int8, DataType.Int16, DataType.Int32);
+            if (src.Inputs.Length != 4)
+                throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 4 (input, begin, end, strides)");
+            int rank = i.Shape.Length;
+            if (rank > 4)
+                throw new PackException($"{where}: input {i.Describe} has rank {rank}; TFLite Micro's STRIDED_SLICE supports up to 4");
+            int beginMask = options?.BeginMask ?? 0, endMask = options?.EndMask ?? 0, shrinkMask = options?.ShrinkAxisMask ?? 0;
+            if (options != null && (options.EllipsisMask != 0 || options.NewAxisMask != 0 || options.Offset))
+                throw new PackException($"{where}: ellipsis_mask {options.EllipsisMask}, new_axis_mask {options.NewAxisMask} or offset {options.Offset} is set; "
+                    + "TFLite Micro ignores them (its result would not mean what the model says), so Mote refuses the model");
+            int[] begin = ConstantInts(where, src, 1, "begin", rank);
+            int[] end = ConstantInts(where, src, 2, "end", rank);
+            int[] strides = ConstantInts(where, src, 3, "strides", rank);
+
+            // TFLM Prepare's output size: per axis ceil((end - begin) / stride), at least 0; shrunk axes dropped.
+            var expected = new List<int>();
+            for (int d = 0; d < rank; d++)
+            {
+                if (strides[d] == 0) throw new PackException($"{where}: stride of dimension {d} is 0");
+                int b = SliceStart(begin[d], strides[d], (beginMask >> d & 1) != 0, i.Shape[d]);
+                bool shrink = (shrinkMask >> d & 1) != 0;
+                int e = shrink ? b + 1 : SliceEnd(end[d], strides[d], (endMask >> d & 1) != 0, i.Shape[d]);
+                long n = strides[d] > 0 ? CeilDiv(e - b, strides[d]) : CeilDiv(b - e, -(long)strides[d]);
+                if (!shrink) expected.Add((int)Math.Max(n, 0));
+            }
+            if (!expected.SequenceEqual(o.Shape))
+                throw new PackException($"{where}: output {o.Describe} should be [{string.Join(",", expected)}] for begin [{string.Join(",", begin)}], "
+                    + $"end [{string.Join(",", end)}], strides [{string.Join(",", strides)}], masks begin {beginMask} end {endMask} shrink {shrinkMask}");
+
+            // TFLM Eval: shapes and indices padded to 5-D at the front (begin/end masks set on the new axes).
+            var start = new int[5];
+            var count = new int[5];
+            var step = new int[5];
+            int pad = 5 - rank;
+            long total = 1;
+            for (int d = 0; d < 5; d++)
+            {
+                if (d < pad) { start[d] = 0; count[d] = 1; step[d] = 1; continue; }
+                int k = d - pad, extent = i.Shape[k], stride = strides[k];
+                int b = SliceStart(begin[k], stride, (beginMask >> k & 1) != 0, extent);
+                int e;
+                if ((shrinkMask >> k & 1) != 0) e = b >= extent ? b : b + 1;
+                else e = SliceEnd(end[k], stride, (endMask >> k & 1) != 0, extent);
+                long n = stride > 0 ? CeilDiv(e - b, stride) : CeilDiv(b - e, -(long)stride);
+                if (n <= 0)
+                    throw new PackException($"{where}: dimension {k} of the slice is empty in TFLite Micro's Eval (start {b}, stop {e}, stride {stride}), "
+                        + "which leaves the output unwritten; Mote refuses such a model");
+                start[d] = b;
+                count[d] = (int)n;
+                step[d] = stride;
+                total *= n;
+            }
+            if (total != o.ElementCount)
+                throw new PackException($"{where}: TFLite Micro's Eval would write {total} elements into output {o.Describe}; Mote refuses such a model");
+            op.Code = OpCode.StridedSlice;
+            op.Inputs = new[] { inputIdx };
+            op.Params = start.Concat(count).Concat(step).ToArray();
+        }
+
+        static long CeilDiv(long a, long b) => a >= 0 ? (a + b - 1) / b : -((-a) / b);
+
+        /// <summary>strided_slice::StridedSliceStartForAxis (TFLM's Eval): negative from the end, clamped, then the begin mask.</summary>
+        static int SliceStart(int start, int stride, bool masked, int extent)
+        {
+            long s = start;
+            if (s < 0) s += extent;
+            s = stride > 0 ? Math.Clamp(s, 0, extent) : Math.Clamp(s, -1, extent - 1);
+            if (masked) s = stride > 0 ? 0 : extent - 1;
+            return (int)s;
+        }
+
+        /// <summary>strided_slice::StridedSliceEndForAxis (TFLM's Eval) for an axis that is not shrunk.</summary>
+        static int SliceEnd(int end, int stride, bool masked, int extent)
+        {
+            long e = end;
+            if (e < 0) e += extent;
+            e = stride > 0 ? Math.Clamp(e, 0, extent) : Math.Clamp(e, -1, extent - 1);
+            if (masked) e = stride > 0 ? extent : -1;
+            return (int)e;
+        }
+
+        /// <summary>
+        /// TRANSPOSE (TFLM transpose_common.cc): float32/int8/int16, rank ≤ 5, constant int32 perm of the input's rank.
+        /// TFLM checks only that each perm entry is in range; Mote also requires a true permutation and the output shape
+        /// it gives (anything else would read outside the input in TFLM).
+        /// </summary>
+        void LowerTranspose(PackOperator op, string where, TfliteOperator src, int inputIdx, PackTensor o)
+        {
+            var i = graph.Tensors[inputIdx];
+            RequireMoveType(where, i, o, "TRANSPOSE", DataType.Float32, DataType.Int8, DataType.Int16);
+            if (src.Inputs.Length != 2)
+                throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 2 (input, perm)");
+            int rank = i.Shape.Length;
+            if (rank > 5 || rank < 1)
+                throw new PackException($"{where}: input {i.Describe} has rank {rank}; TFLite Micro's TRANSPOSE supports 1 to 5");
+            int[] perm = ConstantInts(where, src, 1, "perm", rank);
+            if (perm.Any(v => v < 0 || v >= rank) || perm.Distinct().Count() != rank)
+                throw new PackException($"{where}: perm [{string.Join(",", perm)}] is not a permutation of 0..{rank - 1}");
+            var expected = perm.Select(v => i.Shape[v]).ToArray();
+            if (!expected.SequenceEqual(o.Shape))
+                throw new PackException($"{where}: output {o.Describe} should be [{string.Join(",", expected)}] (input {i.ShapeText} permuted by [{string.Join(",", perm)}])");
+            int pad = 5 - rank;
+            var words = new int[5];
+            for (int d = 0; d < 5; d++) words[d] = d < pad ? d : perm[d - pad] + pad;
+            op.Code = OpCode.Transpose;
+            op.Inputs = new[] { inputIdx };
+            op.Params = words;
         }
 
         void LowerHardSwish(PackOperator op, string where, int inputIdx, PackTensor o)

@@ -208,6 +208,9 @@ namespace Mote.Runtime.Format
                 case Quantize: return 4;
                 case HardSwish: return 6;
                 case Mean: return 5;
+                case Dequantize: return 2;
+                case StridedSlice: return 15;
+                case Transpose: return 5;
                 case Cast: return 0;
                 case Div: return 2;
                 case Maximum: case Minimum: return 0;

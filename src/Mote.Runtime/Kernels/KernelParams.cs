@@ -185,10 +185,12 @@ namespace Mote.Runtime.Kernels
         public int Lower, Upper;
     }
 
-    /// <summary>PAD int8 (TFLM reference_ops::PadImpl): shapes and paddings extended to 5-D with leading 1s / 0s.</summary>
+    /// <summary>PAD int8 and int16 (TFLM reference_ops::PadImpl): shapes and paddings extended to 5-D with leading 1s / 0s.</summary>
     public sealed class PadParams
     {
         public int PadValue;
+        /// <summary>Bytes per element: 1 (int8, the default) or 2 (int16, little-endian PadValue).</summary>
+        public int ElementSize = 1;
         /// <summary>Length 5 each.</summary>
         public int[] InputShape, OutputShape, LeftPadding, RightPadding;
     }
@@ -207,12 +209,54 @@ namespace Mote.Runtime.Kernels
         public int[] CopyBytes;
     }
 
-    /// <summary>QUANTIZE int8 -> int8 (TFLM reference_ops::Requantize).</summary>
+    /// <summary>
+    /// QUANTIZE (TFLM reference_ops::Requantize for integer inputs, AffineQuantize for float32).
+    /// The types are <see cref="Format.DataType"/> codes; the defaults are int8 -> int8.
+    /// </summary>
     public sealed class RequantizeParams
     {
         public int Size;
         public int InputOffset, OutputOffset;
         public int OutputMultiplier, OutputShift;
+        public int InputType = Format.DataType.Int8, OutputType = Format.DataType.Int8;
+        /// <summary>float32 input only: the output scale (OutputOffset is the output zero point).</summary>
+        public float Scale;
+    }
+
+    /// <summary>DEQUANTIZE int8/int16 -> float32 (TFLM reference_ops::Dequantize).</summary>
+    public sealed class DequantizeParams
+    {
+        public int Size;
+        public int InputType = Format.DataType.Int8;
+        public int ZeroPoint;
+        /// <summary>
+        /// The input scale as a float32 split into an integer significand and a power of two:
+        /// scale = ScaleSignificand * 2^ScaleExponent exactly (significand below 2^24).
+        /// </summary>
+        public int ScaleSignificand, ScaleExponent;
+    }
+
+    /// <summary>
+    /// STRIDED_SLICE (TFLM reference_ops::StridedSlice), a gather of whole elements: shapes
+    /// extended to 5-D; along axis k the slice takes Count[k] indices Start[k], Start[k] + Step[k], ...
+    /// (Step may be negative), in row-major order.
+    /// </summary>
+    public sealed class StridedSliceParams
+    {
+        public int ElementSize;
+        /// <summary>Length 5 each; InputStrides in elements.</summary>
+        public int[] Start, Count, Step, InputStrides;
+    }
+
+    /// <summary>
+    /// TRANSPOSE (TFLM reference_ops::Transpose), any element size: shapes extended to 5-D,
+    /// output dimension k is input dimension Perm[k].
+    /// </summary>
+    public sealed class TransposeParams
+    {
+        public int ElementSize;
+        /// <summary>Length 5: output extents, and for each output dimension the input stride (elements) of the dimension it reads.</summary>
+        public int[] OutputShape, InputStrides;
     }
 
     /// <summary>

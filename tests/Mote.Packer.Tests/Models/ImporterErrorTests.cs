@@ -13,10 +13,16 @@ namespace Mote.Packer.Tests.Models
         [SkippableFact]
         public void Pack_UnsupportedOperator_NamesOperatorIndexAndName()
         {
+            // A real single-op model (opzoo TRANSPOSE, [input, perm] -> output) whose operator code is turned
+            // into GATHER, which takes the same inputs and which Mote does not implement.
             string path = Path.Combine(SharedData.Require("opzoo"), "transpose_01_perm0213_2x3x4x5.tflite");
-            var e = Assert.Throws<PackException>(() => Packer.PackFile(path));
-            Assert.Contains("transpose_01_perm0213_2x3x4x5.tflite", e.Message);
-            Assert.Contains("operator 0 (TRANSPOSE)", e.Message);
+            var m = TfliteModel.Parse(File.ReadAllBytes(path), "transpose_01_perm0213_2x3x4x5.tflite");
+            var gather = new OperatorCode { BuiltinCode = (int)BuiltinOperator.GATHER, RawBuiltinCode = (int)BuiltinOperator.GATHER,
+                DeprecatedBuiltinCode = (sbyte)BuiltinOperator.GATHER };
+            var model = new TfliteModel { Version = m.Version, OperatorCodes = new[] { gather }, Subgraphs = m.Subgraphs, Buffers = m.Buffers };
+            var e = Assert.Throws<PackException>(() => TfliteImporter.Import(model, "gather.tflite"));
+            Assert.Contains("gather.tflite", e.Message);
+            Assert.Contains("operator 0 (GATHER)", e.Message);
             Assert.Contains("Supported:", e.Message);
         }
 

@@ -140,10 +140,26 @@ namespace Mote.Packer.Tests.Models
         }
 
         [Fact]
-        public void Pack_QuantizeFromFloat_RefusedAsNotFullyInteger()
+        public void Pack_QuantizeFromFloat_QuantizesLikeAffineQuantize()
         {
-            var model = SingleOp(Quantize, new[] { new Tensor(new[] { 4 }, Type: 0), new Tensor(new[] { 4 }) }, new[] { 0 }, 1);
-            Assert.Contains("QUANTIZE from float32 to int8 is not supported", Refused(model, "QUANTIZE").Message);
+            // Output scale 0.5, zero point 3: 1.25 -> 2.5 -> 3 (halves away from zero) + 3 = 6; -1.25 -> -3 + 3 = 0;
+            // 100 -> 200 + 3 -> 127; -0.2 -> -0.4 -> 0 + 3 = 3.
+            var model = SingleOp(Quantize, new[] { new Tensor(new[] { 4 }, Type: 0), new Tensor(new[] { 4 }, Scale: 0.5f, ZeroPoint: 3) }, new[] { 0 }, 1);
+            var it = new Interpreter(Model.Load(Packer.PackTflite(model, File).Blob));
+            var input = new byte[16];
+            float[] values = { 1.25f, -1.25f, 100f, -0.2f };
+            for (int i = 0; i < 4; i++) BitConverter.GetBytes(values[i]).CopyTo(input, 4 * i);
+            it.GetInput(0).CopyFrom(input, 0);
+            it.Invoke();
+            var o = it.GetOutput(0);
+            Assert.Equal(new[] { 6, 0, 127, 3 }, new[] { o.GetInt8(0), o.GetInt8(1), o.GetInt8(2), o.GetInt8(3) });
+        }
+
+        [Fact]
+        public void Pack_QuantizeInt32ToInt32_RefusedAsTflmHasNoSuchPath()
+        {
+            var model = SingleOp(Quantize, new[] { new Tensor(new[] { 4 }, Type: 2), new Tensor(new[] { 4 }, Type: 2) }, new[] { 0 }, 1);
+            Assert.Contains("QUANTIZE from int32 to int32 is not supported", Refused(model, "QUANTIZE").Message);
         }
 
         [Fact]

@@ -18,6 +18,8 @@ namespace Mote.Packer.Tests.Models
             "mnist_lstm_int8", "micro_speech_lstm", "dtln_noise_suppression",
             // Issue 9: CONV_2D 16x8 and TRANSPOSE_CONV (int8 and 16x8).
             "seanet_conv0_int16", "seanet_transpose_conv0_int16",
+            // Issue 9, data movement and (re)quantization (int16 activations).
+            "seanet_pad0_int16", "seanet_quantize0_int16", "seanet_strided_slice0_int16",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>
@@ -25,6 +27,7 @@ namespace Mote.Packer.Tests.Models
         {
             "add", "average_pool_2d", "conv_2d", "depthwise_conv_2d", "fully_connected", "max_pool_2d", "reshape", "softmax",
             "mul", "logistic", "tanh", "leaky_relu", "relu", "relu6", "pad", "concatenation", "squeeze", "quantize", "hard_swish", "mean",
+            "dequantize", "strided_slice", "transpose",
         };
 
         static readonly ConcurrentDictionary<string, PackResult> cache = new();

@@ -143,6 +143,9 @@ namespace Mote.Packer.Blob
                 new() { Kind = BlobFormat.SectionScales, Bytes = ToBytes(scales), Count = scales.Count },
                 new() { Kind = BlobFormat.SectionConstants, Bytes = constants.ToArray(), Count = (int)constants.Length },
             };
+            // SCALES is optional (§3): a model without per-channel scales (e.g. a tiny int16 QUANTIZE, whose
+            // .tflite is 408 bytes) would otherwise pay a 16-byte table entry for an empty section.
+            if (scales.Count == 0) sections.RemoveAll(x => x.Kind == BlobFormat.SectionScales);
             int offset = Align(BlobFormat.HeaderSize + sections.Count * BlobFormat.SectionEntrySize);
             foreach (var s in sections)
             {
