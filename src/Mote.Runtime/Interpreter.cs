@@ -317,7 +317,7 @@ namespace Mote.Runtime
                     SignalFftAutoScale.Eval((SignalFftAutoScaleParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.SignalRfft:
-                    SignalRfft.Eval((SignalRfftParams)p, in0, in0Start, in1, in1Start, in2, in2Start, output, outStart);
+                    SignalRfft.Eval((SignalRfftParams)p, in0, in0Start, in1, in1Start, output, outStart);
                     break;
                 case OpCode.SignalEnergy:
                     SignalEnergy.Eval((SignalEnergyParams)p, in0, in0Start, output, outStart);

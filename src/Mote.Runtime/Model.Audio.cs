@@ -141,13 +141,11 @@ namespace Mote.Runtime
 
         SignalRfftParams PrepareRfft(int op, int p)
         {
-            int input = OperatorInput(op, 0), tw = OperatorInput(op, 1), super = OperatorInput(op, 2), output = OperatorOutput(op);
+            int input = OperatorInput(op, 0), tw = OperatorInput(op, 1), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int16, -1, "input");
             RequireType(op, output, DataType.Int16, TensorRank(input), "output");
             RequireType(op, tw, DataType.Int16, 1, "twiddles");
-            RequireType(op, super, DataType.Int16, 1, "real-split twiddles");
             RequireConstant(op, tw, "twiddles");
-            RequireConstant(op, super, "real-split twiddles");
             int fft = Word(p, 0);
             if (fft < 4 || fft > 65536 || (fft & 1) != 0)
                 throw Op(op, p, "FFT length " + fft + " is not an even number in 4..65536");
@@ -161,33 +159,20 @@ namespace Mote.Runtime
             s.Frames = TensorElements(input) / s.InputLength;
             if (TensorDim(output, rank - 1) != fft + 2 || TensorElements(output) / (fft + 2) != s.Frames)
                 throw Op(op, -1, "output " + ShapeText(output) + " must hold " + (fft / 2 + 1) + " complex bins per frame of input " + ShapeText(input));
-            if (TensorElements(tw) != fft || TensorElements(super) != 2 * (s.Half / 2))
-                throw Op(op, -1, "twiddle tables have " + TensorElements(tw) + " and " + TensorElements(super) + " int16s, expected "
-                    + fft + " and " + (2 * (s.Half / 2)));
             s.Factors = RfftFactors(op, p, s.Half);
+            int used = SignalRfft.TwiddleCount(s.Factors);
+            if (TensorElements(tw) != 2 * (used + s.Half / 2))
+                throw Op(op, -1, "twiddle table has " + TensorElements(tw) + " int16s, expected 2 x (" + used + " + " + (s.Half / 2) + ")");
+            s.SplitStart = 4 * used;
             s.Frame = new short[fft];
             s.Spectrum = new short[fft];
             return s;
         }
 
-        /// <summary>kiss_fft's kf_factor (4s first, then 2s, ...) for the complex FFT of size n; only radix 4 and 2 are implemented.</summary>
         int[] RfftFactors(int op, int p, int n)
         {
-            int stages = 0;
-            for (int m = n, r; m > 1; m /= r, stages++)
-            {
-                r = m % 4 == 0 ? 4 : m % 2 == 0 ? 2 : 0;
-                if (r == 0) throw Op(op, p, "FFT length " + 2 * n + ": the complex FFT of size " + n + " needs a radix other than 4 and 2 (not implemented)");
-            }
-            int[] f = new int[2 * stages];
-            int k = 0;
-            for (int m = n; m > 1; k += 2)
-            {
-                int r = m % 4 == 0 ? 4 : 2;
-                m /= r;
-                f[k] = r;
-                f[k + 1] = m;
-            }
+            int[] f = SignalRfft.Factors(n);
+            if (f == null) throw Op(op, p, "FFT length " + 2 * n + ": the complex FFT of size " + n + " needs a radix other than 4 and 2 (not implemented)");
             return f;
         }
 

@@ -167,11 +167,11 @@ namespace Mote.Packer
                     if (fft < 4 || fft > 65536 || (fft & 1) != 0)
                         throw new PackException($"{where}: fft_length {fft} is not an even number in 4..65536");
                     op.Params = new[] { fft };
-                    var (tw, super) = RfftTwiddles(fft);
-                    string name = o.Name;
-                    int twi = graph.AddTensor(new PackTensor { DataType = DataType.Int16, Shape = new[] { fft }, Data = tw, Name = name + "/twiddles" }).Index;
-                    int sti = graph.AddTensor(new PackTensor { DataType = DataType.Int16, Shape = new[] { super.Length / 2 }, Data = super, Name = name + "/split_twiddles" }).Index;
-                    op.Inputs = new[] { inputs[0], twi, sti };
+                    if (Mote.Runtime.Kernels.SignalRfft.Factors(fft / 2) == null)
+                        throw new PackException($"{where}: fft_length {fft}: Mote's RFFT needs fft_length / 2 to be a product of 4s and 2s");
+                    var tables = RfftTwiddles(fft);
+                    int twi = graph.AddTensor(new PackTensor { DataType = DataType.Int16, Shape = new[] { tables.Length / 2 }, Data = tables, Name = o.Name + "/twiddles" }).Index;
+                    op.Inputs = new[] { inputs[0], twi };
                     break;
                 }
                 case OpCode.SignalEnergy:
@@ -215,27 +215,22 @@ namespace Mote.Packer
         }
 
         /// <summary>
-        /// kiss_fft v130's fixed-point (int16) tables for a real FFT of <paramref name="fft"/> points: the
-        /// complex FFT's twiddles e^(-2 pi i k / n), n = fft / 2, and the real split's e^(-i pi ((k + 1) / n + 1/2))
-        /// for k &lt; n / 2, each component floor(0.5 + 32767 * cos or sin), as kf_cexp computes them.
+        /// kiss_fft v130's fixed-point (int16) tables for a real FFT of <paramref name="fft"/> points, as one
+        /// array of (re, im) int16 pairs: the complex FFT's twiddles e^(-2 pi i k / n), n = fft / 2, for the
+        /// k its butterflies read (SignalRfft.TwiddleCount), then the real split's e^(-i pi ((k + 1) / n + 1/2))
+        /// for k &lt; n / 2; each component floor(0.5 + 32767 * cos or sin) in double, as kf_cexp computes them.
         /// </summary>
-        public static (byte[] Twiddles, byte[] Split) RfftTwiddles(int fft)
+        public static byte[] RfftTwiddles(int fft)
         {
             int n = fft / 2;
-            var tw = new byte[4 * n];
+            int used = Mote.Runtime.Kernels.SignalRfft.TwiddleCount(Mote.Runtime.Kernels.SignalRfft.Factors(n));
+            var b = new byte[4 * (used + n / 2)];
             const double pi = 3.141592653589793238462643383279502884197169399375105820974944;
-            for (int k = 0; k < n; k++)
-            {
-                double phase = -2 * pi * k / n;
-                Put(tw, k, phase);
-            }
-            var split = new byte[4 * (n / 2)];
+            for (int k = 0; k < used; k++)
+                Put(b, k, -2 * pi * k / n);
             for (int k = 0; k < n / 2; k++)
-            {
-                double phase = -3.14159265358979323846264338327 * ((double)(k + 1) / n + .5);
-                Put(split, k, phase);
-            }
-            return (tw, split);
+                Put(b, used + k, -3.14159265358979323846264338327 * ((double)(k + 1) / n + .5));
+            return b;
 
             static void Put(byte[] b, int k, double phase)
             {

@@ -254,8 +254,8 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
                 case Add: case Mul: case Div: case Maximum: case Minimum: return 2;
-                case SignalWindow: case SignalFilterBankSquareRoot: return 2;
-                case SignalRfft: case SignalPcan: return 3;
+                case SignalWindow: case SignalFilterBankSquareRoot: case SignalRfft: return 2;
+                case SignalPcan: return 3;
                 case SignalFilterBank: return 6;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;

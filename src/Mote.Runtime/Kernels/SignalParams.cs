@@ -53,6 +53,8 @@ namespace Mote.Runtime.Kernels
         public int Half;
         /// <summary>kiss_fft's factor list: radix p and remaining length m per stage, (p, m) pairs.</summary>
         public int[] Factors;
+        /// <summary>Byte offset, inside the twiddle tensor, of the real split's twiddles (after the complex FFT's).</summary>
+        public int SplitStart;
         /// <summary>Scratch (Invoke allocates nothing): the padded frame and the complex FFT's output, interleaved re/im.</summary>
         public short[] Frame, Spectrum;
     }

@@ -58,14 +58,17 @@ namespace Mote.Packer.Tests.Models
             Same(T(21), o[..960], "SignalFftAutoScale");
             Same(T(22), o[960..], "SignalFftAutoScale scale bits");
 
-            var (tw, split) = TfliteImporter.RfftTwiddles(512);
+            var tables = TfliteImporter.RfftTwiddles(512);
             var rfft = new SignalRfftParams
             {
                 FftLength = 512, Half = 256, InputLength = 480, Frames = 1, Factors = new[] { 4, 64, 4, 16, 4, 4, 4, 1 },
-                Frame = new short[512], Spectrum = new short[512],
+                Frame = new short[512], Spectrum = new short[512], SplitStart = 4 * 190,
             };
+            Assert.Equal(rfft.Factors, SignalRfft.Factors(256));
+            Assert.Equal(190, SignalRfft.TwiddleCount(rfft.Factors)); // 3 x 63 + 1: the first stage's k, 2k, 3k for k < 64
+            Assert.Equal(4 * (190 + 128), tables.Length);
             o = new byte[1028];
-            SignalRfft.Eval(rfft, T(21), 0, tw, 0, split, 0, o, 0);
+            SignalRfft.Eval(rfft, T(21), 0, tables, 0, o, 0);
             Same(T(23), o, "SignalRfft");
 
             o = new byte[1028];

@@ -20,6 +20,8 @@ namespace Mote.Packer.Tests.Models
             "seanet_conv0_int16", "seanet_transpose_conv0_int16",
             // Issue 9, data movement and (re)quantization (int16 activations).
             "seanet_pad0_int16", "seanet_quantize0_int16", "seanet_strided_slice0_int16",
+            // Issue 9: the micro_speech audio front end (signal-library ops, CAST, int32 arithmetic).
+            "audio_preprocessor_int8",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>

@@ -7,14 +7,17 @@ namespace Mote.Runtime.Kernels
     /// radix with rounding so nothing overflows), and split into FftLength / 2 + 1 bins of the real
     /// spectrum. Fixed-point rules (kiss_fft's): a product of int16s is rounded with (x + 2^14) &gt;&gt; 15,
     /// complex sums and differences keep the low 16 bits, the real split halves with an arithmetic shift.
-    /// Inputs: frames (int16), the complex FFT's twiddles e^(-2 pi i k / Half) and the real split's
-    /// twiddles e^(-i pi ((k + 1) / Half + 1/2)), both int16 pairs round(32767 * cos, sin) made by the packer.
+    /// Inputs: frames (int16) and the packer's twiddle table, int16 (re, im) pairs floor(0.5 + 32767 * cos, sin):
+    /// the complex FFT's e^(-2 pi i k / Half) for the k the butterflies read (k &lt; 3 Half / 4 with radix 4),
+    /// then, from <see cref="SignalRfftParams.SplitStart"/>, the real split's e^(-i pi ((k + 1) / Half + 1/2)), k &lt; Half / 2.
     /// </summary>
     public static class SignalRfft
     {
         public static void Eval(SignalRfftParams p, byte[] input, int inputStart, byte[] twiddles, int twiddleStart,
-            byte[] superTwiddles, int superStart, byte[] output, int outputStart)
+            byte[] output, int outputStart)
         {
+            byte[] superTwiddles = twiddles;
+            int superStart = twiddleStart + p.SplitStart;
             short[] frame = p.Frame, x = p.Spectrum;
             int half = p.Half;
             for (int f = 0; f < p.Frames; f++)
@@ -46,6 +49,47 @@ namespace Mote.Runtime.Kernels
                     ElementBytes.WriteInt16(output, outAt + 4 * (half - k) + 2, (twi - f1i) >> 1);
                 }
             }
+        }
+
+        /// <summary>
+        /// kiss_fft's kf_factor for a complex FFT of size n restricted to what this kernel implements: radix 4
+        /// while 4 divides, then radix 2, as (radix, remaining length) pairs; null when another radix is needed.
+        /// </summary>
+        public static int[] Factors(int n)
+        {
+            int stages = 0;
+            for (int m = n; m > 1; stages++)
+            {
+                if (m % 4 == 0) m /= 4;
+                else if (m % 2 == 0) m /= 2;
+                else return null;
+            }
+            int[] f = new int[2 * stages];
+            int k = 0;
+            for (int m = n; m > 1; k += 2)
+            {
+                int r = m % 4 == 0 ? 4 : 2;
+                m /= r;
+                f[k] = r;
+                f[k + 1] = m;
+            }
+            return f;
+        }
+
+        /// <summary>
+        /// Number of complex-FFT twiddles the butterflies read: a stage of radix r, sub-length m and twiddle
+        /// stride s (the product of the earlier radices) reads indices up to (r - 1)(m - 1)s.
+        /// </summary>
+        public static int TwiddleCount(int[] factors)
+        {
+            int max = 0, stride = 1;
+            for (int k = 0; k < factors.Length; k += 2)
+            {
+                int last = (factors[k] - 1) * (factors[k + 1] - 1) * stride;
+                if (last > max) max = last;
+                stride *= factors[k];
+            }
+            return max + 1;
         }
 
         /// <summary>kiss_fft's sround: a Q15 product rounded to int16 (low 16 bits kept).</summary>
