@@ -164,8 +164,6 @@ namespace Mote.Runtime
             if (TensorElements(tw) != 2 * (used + s.Half / 2))
                 throw Op(op, -1, "twiddle table has " + TensorElements(tw) + " int16s, expected 2 x (" + used + " + " + (s.Half / 2) + ")");
             s.SplitStart = 4 * used;
-            s.Frame = new short[fft];
-            s.Spectrum = new short[fft];
             return s;
         }
 
@@ -222,7 +220,6 @@ namespace Mote.Runtime
             }
             SignalFilterBankParams s = new SignalFilterBankParams();
             s.NumChannels = channels;
-            s.Work = new ulong[channels + 1];
             return s;
         }
 

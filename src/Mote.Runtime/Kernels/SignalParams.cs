@@ -45,6 +45,7 @@ namespace Mote.Runtime.Kernels
     /// <summary>
     /// SIGNAL_RFFT int16 (kiss_fft's fixed-point real FFT, FIXED_POINT 16): frames of InputLength
     /// zero-padded to FftLength, half-length complex FFT with radix-4/2 butterflies, then the real split.
+    /// No scratch: the complex FFT works in the output frame, the real split in place.
     /// </summary>
     public sealed class SignalRfftParams
     {
@@ -55,8 +56,6 @@ namespace Mote.Runtime.Kernels
         public int[] Factors;
         /// <summary>Byte offset, inside the twiddle tensor, of the real split's twiddles (after the complex FFT's).</summary>
         public int SplitStart;
-        /// <summary>Scratch (Invoke allocates nothing): the padded frame and the complex FFT's output, interleaved re/im.</summary>
-        public short[] Frame, Spectrum;
     }
 
     /// <summary>SIGNAL_ENERGY: |X[k]|^2 as uint32 for k in [Start, End); Mote writes 0 elsewhere.</summary>
@@ -69,8 +68,6 @@ namespace Mote.Runtime.Kernels
     public sealed class SignalFilterBankParams
     {
         public int NumChannels;
-        /// <summary>Accumulators for NumChannels + 1 channels (channel 0 is TFLM's dropped lead-in).</summary>
-        public ulong[] Work;
     }
 
     /// <summary>SIGNAL_FILTER_BANK_SQUARE_ROOT: integer square root of uint64, shifted right by a runtime scale-bit count.</summary>

@@ -62,7 +62,7 @@ namespace Mote.Packer.Tests.Models
             var rfft = new SignalRfftParams
             {
                 FftLength = 512, Half = 256, InputLength = 480, Frames = 1, Factors = new[] { 4, 64, 4, 16, 4, 4, 4, 1 },
-                Frame = new short[512], Spectrum = new short[512], SplitStart = 4 * 190,
+                SplitStart = 4 * 190,
             };
             Assert.Equal(rfft.Factors, SignalRfft.Factors(256));
             Assert.Equal(190, SignalRfft.TwiddleCount(rfft.Factors)); // 3 x 63 + 1: the first stage's k, 2k, 3k for k < 64
@@ -77,7 +77,7 @@ namespace Mote.Packer.Tests.Models
             Same(T(24), o, "SignalEnergy");
 
             o = new byte[320];
-            SignalFilterBank.Eval(new SignalFilterBankParams { NumChannels = 40, Work = new ulong[41] },
+            SignalFilterBank.Eval(new SignalFilterBankParams { NumChannels = 40 },
                 new[] { T(28), T(13), T(12), T(11), T(10), T(9) }, new int[6], o, 0);
             Same(T(29), o, "SignalFilterBank");
 

@@ -14,12 +14,15 @@ namespace Mote.Runtime.Kernels
         {
             byte[] input = inputs[0], weights = inputs[1], unweights = inputs[2], freqStarts = inputs[3], weightStarts = inputs[4], widths = inputs[5];
             int inputAt = starts[0], wAt = starts[1], uAt = starts[2], fsAt = starts[3], wsAt = starts[4], widthAt = starts[5];
-            ulong weighted = 0, unweighted = 0;
+            // Channel i's output is its weighted sum plus channel i - 1's unweighted sum (TFLM starts each
+            // channel's weighted accumulator from the previous unweighted one); channel 0 is only carried.
+            ulong carry = 0;
             for (int i = 0; i <= p.NumChannels; i++)
             {
                 int fs = ElementBytes.ReadInt16(freqStarts, fsAt + 2 * i);
                 int ws = ElementBytes.ReadInt16(weightStarts, wsAt + 2 * i);
                 int width = ElementBytes.ReadInt16(widths, widthAt + 2 * i);
+                ulong weighted = carry, unweighted = 0;
                 for (int j = 0; j < width; j++)
                 {
                     ulong x = ElementBytes.ReadUInt32(input, inputAt + 4 * (fs + j));
@@ -28,12 +31,9 @@ namespace Mote.Runtime.Kernels
                     weighted = unchecked(weighted + w * x);
                     unweighted = unchecked(unweighted + u * x);
                 }
-                p.Work[i] = weighted;
-                weighted = unweighted;
-                unweighted = 0;
+                if (i > 0) ElementBytes.WriteUInt64(output, outputStart + 8 * (i - 1), weighted);
+                carry = unweighted;
             }
-            for (int i = 0; i < p.NumChannels; i++)
-                ElementBytes.WriteUInt64(output, outputStart + 8 * i, p.Work[i + 1]);
         }
     }
 }

@@ -16,37 +16,36 @@ namespace Mote.Runtime.Kernels
         public static void Eval(SignalRfftParams p, byte[] input, int inputStart, byte[] twiddles, int twiddleStart,
             byte[] output, int outputStart)
         {
-            byte[] superTwiddles = twiddles;
-            int superStart = twiddleStart + p.SplitStart;
-            short[] frame = p.Frame, x = p.Spectrum;
             int half = p.Half;
+            int splitStart = twiddleStart + p.SplitStart;
             for (int f = 0; f < p.Frames; f++)
             {
                 int inAt = inputStart + 2 * f * p.InputLength;
-                for (int i = 0; i < p.FftLength; i++)
-                    frame[i] = i < p.InputLength ? (short)ElementBytes.ReadInt16(input, inAt + 2 * i) : (short)0;
-                Work(p, 0, 0, 1, 0, twiddles, twiddleStart);
-
                 int outAt = outputStart + 4 * f * (half + 1);
-                // DC and Nyquist from bin 0 (halved first).
-                int dcr = Half(x[0]), dci = Half(x[1]);
+                // The complex FFT of the zero-padded frame into the output frame's first Half bins
+                // (kiss_fft's tmpbuf), then the real split in place: bins k and Half - k are read before
+                // either is written, and bin Half lies past the complex FFT's output.
+                Work(p, input, inAt, output, outAt, 0, 0, 1, 0, twiddles, twiddleStart);
+
+                int dcr = Half(ElementBytes.ReadInt16(output, outAt)), dci = Half(ElementBytes.ReadInt16(output, outAt + 2));
                 ElementBytes.WriteInt16(output, outAt, dcr + dci);
                 ElementBytes.WriteInt16(output, outAt + 2, 0);
                 ElementBytes.WriteInt16(output, outAt + 4 * half, dcr - dci);
                 ElementBytes.WriteInt16(output, outAt + 4 * half + 2, 0);
                 for (int k = 1; k <= half / 2; k++)
                 {
-                    int pkr = Half(x[2 * k]), pki = Half(x[2 * k + 1]);
-                    int nkr = Half(x[2 * (half - k)]), nki = Half((short)(-x[2 * (half - k) + 1]));
+                    int at = outAt + 4 * k, nat = outAt + 4 * (half - k);
+                    int pkr = Half(ElementBytes.ReadInt16(output, at)), pki = Half(ElementBytes.ReadInt16(output, at + 2));
+                    int nkr = Half(ElementBytes.ReadInt16(output, nat)), nki = Half(-ElementBytes.ReadInt16(output, nat + 2));
                     short f1r = (short)(pkr + nkr), f1i = (short)(pki + nki);
                     short f2r = (short)(pkr - nkr), f2i = (short)(pki - nki);
-                    int sAt = superStart + 4 * (k - 1);
-                    int wr = ElementBytes.ReadInt16(superTwiddles, sAt), wi = ElementBytes.ReadInt16(superTwiddles, sAt + 2);
+                    int sAt = splitStart + 4 * (k - 1);
+                    int wr = ElementBytes.ReadInt16(twiddles, sAt), wi = ElementBytes.ReadInt16(twiddles, sAt + 2);
                     short twr = Round(unchecked(f2r * wr - f2i * wi)), twi = Round(unchecked(f2r * wi + f2i * wr));
-                    ElementBytes.WriteInt16(output, outAt + 4 * k, (f1r + twr) >> 1);
-                    ElementBytes.WriteInt16(output, outAt + 4 * k + 2, (f1i + twi) >> 1);
-                    ElementBytes.WriteInt16(output, outAt + 4 * (half - k), (f1r - twr) >> 1);
-                    ElementBytes.WriteInt16(output, outAt + 4 * (half - k) + 2, (twi - f1i) >> 1);
+                    ElementBytes.WriteInt16(output, at, (f1r + twr) >> 1);
+                    ElementBytes.WriteInt16(output, at + 2, (f1i + twi) >> 1);
+                    ElementBytes.WriteInt16(output, nat, (f1r - twr) >> 1);
+                    ElementBytes.WriteInt16(output, nat + 2, (twi - f1i) >> 1);
                 }
             }
         }
@@ -95,23 +94,37 @@ namespace Mote.Runtime.Kernels
         /// <summary>kiss_fft's sround: a Q15 product rounded to int16 (low 16 bits kept).</summary>
         static short Round(int product) { return unchecked((short)((product + (1 << 14)) >> 15)); }
 
-        /// <summary>C_FIXDIV(x, 2): x * (32767 / 2) rounded.</summary>
-        static short Half(short v) { return Round(v * 16383); }
+        /// <summary>C_FIXDIV(x, 2): x * (32767 / 2) rounded; x is first truncated to int16 like kiss_fft's scalar.</summary>
+        static short Half(int v) { return Round((short)v * 16383); }
+
+        /// <summary>C_FIXDIV(x, 4).</summary>
+        static short Quarter(int v) { return Round(v * 8191); }
+
+        static int Re(byte[] b, int at, int k) { return ElementBytes.ReadInt16(b, at + 4 * k); }
+        static int Im(byte[] b, int at, int k) { return ElementBytes.ReadInt16(b, at + 4 * k + 2); }
+
+        static void Set(byte[] b, int at, int k, int re, int im)
+        {
+            ElementBytes.WriteInt16(b, at + 4 * k, re);
+            ElementBytes.WriteInt16(b, at + 4 * k + 2, im);
+        }
 
         /// <summary>
-        /// kiss_fft's kf_work: output complex values [o, o + p*m) of stage <paramref name="factor"/>
-        /// from the frame's complex values i, i + stride, ... (recursively), then that stage's butterflies.
+        /// kiss_fft's kf_work: complex values [o, o + r*m) of the FFT (at byte <paramref name="outAt"/> of
+        /// <paramref name="x"/>) for stage <paramref name="factor"/>, from the frame's complex values i, i + stride, ...
+        /// (samples past InputLength are the zero padding), recursively, then that stage's butterflies.
         /// </summary>
-        static void Work(SignalRfftParams p, int o, int i, int stride, int factor, byte[] tw, int twStart)
+        static void Work(SignalRfftParams p, byte[] frame, int inAt, byte[] x, int outAt, int o, int i, int stride, int factor,
+            byte[] tw, int twStart)
         {
             int radix = p.Factors[factor], m = p.Factors[factor + 1];
-            short[] x = p.Spectrum, frame = p.Frame;
             if (m == 1)
             {
                 for (int k = 0; k < radix; k++)
                 {
-                    x[2 * (o + k)] = frame[2 * i];
-                    x[2 * (o + k) + 1] = frame[2 * i + 1];
+                    int re = 2 * i < p.InputLength ? ElementBytes.ReadInt16(frame, inAt + 4 * i) : 0;
+                    int im = 2 * i + 1 < p.InputLength ? ElementBytes.ReadInt16(frame, inAt + 4 * i + 2) : 0;
+                    Set(x, outAt, o + k, re, im);
                     i += stride;
                 }
             }
@@ -119,40 +132,38 @@ namespace Mote.Runtime.Kernels
             {
                 for (int k = 0; k < radix; k++)
                 {
-                    Work(p, o + k * m, i, stride * radix, factor + 2, tw, twStart);
+                    Work(p, frame, inAt, x, outAt, o + k * m, i, stride * radix, factor + 2, tw, twStart);
                     i += stride;
                 }
             }
-            if (radix == 4) Butterfly4(x, o, stride, m, tw, twStart);
-            else Butterfly2(x, o, stride, m, tw, twStart);
+            if (radix == 4) Butterfly4(x, outAt, o, stride, m, tw, twStart);
+            else Butterfly2(x, outAt, o, stride, m, tw, twStart);
         }
 
-        static void Butterfly2(short[] x, int o, int stride, int m, byte[] tw, int twStart)
+        static void Butterfly2(byte[] x, int at, int o, int stride, int m, byte[] tw, int twStart)
         {
             for (int k = 0; k < m; k++)
             {
-                int a = 2 * (o + k), b = 2 * (o + k + m);
-                short ar = Round(x[a] * 16383), ai = Round(x[a + 1] * 16383);
-                short br = Round(x[b] * 16383), bi = Round(x[b + 1] * 16383);
+                int a = o + k, b = o + k + m;
+                short ar = Round(Re(x, at, a) * 16383), ai = Round(Im(x, at, a) * 16383);
+                short br = Round(Re(x, at, b) * 16383), bi = Round(Im(x, at, b) * 16383);
                 int t = twStart + 4 * k * stride;
                 int wr = ElementBytes.ReadInt16(tw, t), wi = ElementBytes.ReadInt16(tw, t + 2);
                 short tr = Round(unchecked(br * wr - bi * wi)), ti = Round(unchecked(br * wi + bi * wr));
-                x[b] = (short)(ar - tr);
-                x[b + 1] = (short)(ai - ti);
-                x[a] = (short)(ar + tr);
-                x[a + 1] = (short)(ai + ti);
+                Set(x, at, b, ar - tr, ai - ti);
+                Set(x, at, a, ar + tr, ai + ti);
             }
         }
 
-        static void Butterfly4(short[] x, int o, int stride, int m, byte[] tw, int twStart)
+        static void Butterfly4(byte[] x, int at, int o, int stride, int m, byte[] tw, int twStart)
         {
             for (int k = 0; k < m; k++)
             {
-                int a0 = 2 * (o + k), a1 = 2 * (o + k + m), a2 = 2 * (o + k + 2 * m), a3 = 2 * (o + k + 3 * m);
-                short f0r = Round(x[a0] * 8191), f0i = Round(x[a0 + 1] * 8191);
-                short f1r = Round(x[a1] * 8191), f1i = Round(x[a1 + 1] * 8191);
-                short f2r = Round(x[a2] * 8191), f2i = Round(x[a2 + 1] * 8191);
-                short f3r = Round(x[a3] * 8191), f3i = Round(x[a3 + 1] * 8191);
+                int a0 = o + k, a1 = a0 + m, a2 = a0 + 2 * m, a3 = a0 + 3 * m;
+                short f0r = Quarter(Re(x, at, a0)), f0i = Quarter(Im(x, at, a0));
+                short f1r = Quarter(Re(x, at, a1)), f1i = Quarter(Im(x, at, a1));
+                short f2r = Quarter(Re(x, at, a2)), f2i = Quarter(Im(x, at, a2));
+                short f3r = Quarter(Re(x, at, a3)), f3i = Quarter(Im(x, at, a3));
                 int t1 = twStart + 4 * k * stride, t2 = twStart + 8 * k * stride, t3 = twStart + 12 * k * stride;
                 int w1r = ElementBytes.ReadInt16(tw, t1), w1i = ElementBytes.ReadInt16(tw, t1 + 2);
                 int w2r = ElementBytes.ReadInt16(tw, t2), w2i = ElementBytes.ReadInt16(tw, t2 + 2);
@@ -165,14 +176,10 @@ namespace Mote.Runtime.Kernels
                 f0i = (short)(f0i + s1i);
                 short s3r = (short)(s0r + s2r), s3i = (short)(s0i + s2i);
                 short s4r = (short)(s0r - s2r), s4i = (short)(s0i - s2i);
-                x[a2] = (short)(f0r - s3r);
-                x[a2 + 1] = (short)(f0i - s3i);
-                x[a0] = (short)(f0r + s3r);
-                x[a0 + 1] = (short)(f0i + s3i);
-                x[a1] = (short)(s5r + s4i);
-                x[a1 + 1] = (short)(s5i - s4r);
-                x[a3] = (short)(s5r - s4i);
-                x[a3 + 1] = (short)(s5i + s4r);
+                Set(x, at, a2, f0r - s3r, f0i - s3i);
+                Set(x, at, a0, f0r + s3r, f0i + s3i);
+                Set(x, at, a1, s5r + s4i, s5i - s4r);
+                Set(x, at, a3, s5r - s4i, s5i + s4r);
             }
         }
     }
