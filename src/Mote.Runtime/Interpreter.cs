@@ -251,7 +251,19 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Add:
                     if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
-                    else Add.Eval((AddParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    else
+                    {
+                        AddParams ap = (AddParams)p;
+                        if (ap.ElementType == DataType.Int16) AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        else Add.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                    }
+                    break;
+                case OpCode.Sub:
+                    {
+                        AddParams sp = (AddParams)p;
+                        if (sp.ElementType == DataType.Int16) Sub.EvalInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Sub.Eval(sp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.AveragePool2D:
                     AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
@@ -270,7 +282,12 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Mul:
                     if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
-                    else Mul.Eval((MulParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    else
+                    {
+                        MulParams mp = (MulParams)p;
+                        if (mp.ElementType == DataType.Int16) MulInt16.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Mul.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
+                    }
                     break;
                 case OpCode.Logistic:
                     Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
@@ -279,7 +296,11 @@ namespace Mote.Runtime
                     Tanh.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.LeakyRelu:
-                    LeakyRelu.Eval((LeakyReluParams)p, in0, in0Start, output, outStart);
+                    {
+                        LeakyReluParams lp = (LeakyReluParams)p;
+                        if (lp.ElementType == DataType.Int16) LeakyReluInt16.Eval(lp, in0, in0Start, output, outStart);
+                        else LeakyRelu.Eval(lp, in0, in0Start, output, outStart);
+                    }
                     break;
                 case OpCode.Relu:
                     Relu.Eval((ReluParams)p, in0, in0Start, output, outStart);
@@ -345,6 +366,9 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Transpose:
                     Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Svdf:
+                    Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);

@@ -565,11 +565,12 @@ namespace Mote.Runtime
 
         static bool IsOptionalInput(int code, int input)
         {
-            // The bias of convolutions, transpose convolutions and fully-connected layers may be absent; so may an LSTM's
+            // The bias of convolutions, transpose convolutions, fully-connected layers and SVDF may be absent; so may an LSTM's
             // peephole (9..11), projection (16, 17) and layer norm (20..23) inputs (and must be: PrepareLstm).
             if (code == OpCode.UnidirectionalSequenceLstm) return IsLstmAbsentInput(input);
             return input == 2 && (code == OpCode.Conv2D || code == OpCode.DepthwiseConv2D || code == OpCode.FullyConnected
-                || code == OpCode.TransposeConv);
+                || code == OpCode.TransposeConv)
+                || input == 3 && code == OpCode.Svdf;
         }
 
         MoteFormatException Op(int op, int offset, string message)
@@ -591,6 +592,8 @@ namespace Mote.Runtime
                     return PrepareFullyConnected(op, p);
                 case OpCode.Add:
                     if (TensorType(OperatorOutput(op)) == DataType.Int32) return PrepareBinaryInt32(op, code, p);
+                    return PrepareAdd(op, p);
+                case OpCode.Sub:
                     return PrepareAdd(op, p);
                 case OpCode.AveragePool2D:
                 case OpCode.MaxPool2D:
@@ -649,6 +652,8 @@ namespace Mote.Runtime
                 case OpCode.SignalPcan:
                 case OpCode.SignalFftAutoScale:
                     return PrepareAudio(op, code, p);
+                case OpCode.Svdf:
+                    return PrepareSvdf(op, p);
                 case OpCode.TransposeConv:
                     return PrepareTransposeConv(op, p);
                 default:
@@ -965,11 +970,24 @@ namespace Mote.Runtime
             return f;
         }
 
+        /// <summary>
+        /// ADD (op code 4) and SUB (24): the same 12 parameter words for int8 and int16 (TFLM's
+        /// OpDataAdd / OpDataSub). The element type is the output tensor's; both inputs must
+        /// have it. int8: left shift 0..24, offsets in int8 range, activation range inside
+        /// [-128, 127]. int16: left shift 0..15, all three offsets 0 (symmetric int16, what
+        /// TFLite requires of int16 ADD/SUB; TFLM's int16 SUB asserts it), activation range
+        /// inside [-32768, 32767].
+        /// </summary>
         AddParams PrepareAdd(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "ADD");
+            string name = OpCode.Name(OperatorCode(op));
+            int dtype = TensorType(output);
+            if (dtype != DataType.Int8 && dtype != DataType.Int16)
+                throw Op(op, -1, "output tensor " + output + " is " + DataType.Name(dtype) + "; " + name + " supports int8 and int16");
+            RequireBroadcastOperands(op, a, b, output, name, dtype);
             AddParams s = new AddParams();
+            s.ElementType = dtype;
             s.LeftShift = Word(p, 0);
             s.Input1Offset = Word(p, 1);
             s.Input1Multiplier = Word(p, 2);
@@ -982,13 +1000,23 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 9);
             s.ActivationMin = Word(p, 10);
             s.ActivationMax = Word(p, 11);
-            if (!InRange(s.LeftShift, 0, 24)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..24");
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
-                throw Op(op, p + 4, "zero point offsets out of int8 range");
+            if (dtype == DataType.Int16)
+            {
+                if (!InRange(s.LeftShift, 0, 15)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..15 (int16)");
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p + 4, "int16 zero points must be 0");
+            }
+            else
+            {
+                if (!InRange(s.LeftShift, 0, 24)) throw Op(op, p, "left shift " + s.LeftShift + " outside 0..24");
+                if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+                    throw Op(op, p + 4, "zero point offsets out of int8 range");
+            }
             if (s.Input1Multiplier < 0 || s.Input2Multiplier < 0 || s.OutputMultiplier < 0
                 || !InRange(s.Input1Shift, -31, 30) || !InRange(s.Input2Shift, -31, 30) || !InRange(s.OutputShift, -31, 30))
                 throw Op(op, p + 8, "multiplier or shift out of range");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 40);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 40);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, false);
             if (s.Broadcast)
@@ -1000,12 +1028,18 @@ namespace Mote.Runtime
             return s;
         }
 
-        /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
-        void RequireBroadcastOperands(int op, int a, int b, int output, string name)
+        void RequireActivationRangeInt16(int op, int min, int max, int at)
         {
-            RequireType(op, a, DataType.Int8, -1, "input 1");
-            RequireType(op, b, DataType.Int8, -1, "input 2");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            if (min < -32768 || max > 32767 || min > max)
+                throw Op(op, at, "activation range [" + min + ", " + max + "] is not inside [-32768, 32767]");
+        }
+
+        /// <summary>The two inputs and the output of ADD, SUB or MUL: all of type <paramref name="dtype"/>, at most 4-D.</summary>
+        void RequireBroadcastOperands(int op, int a, int b, int output, string name, int dtype)
+        {
+            RequireType(op, a, dtype, -1, "input 1");
+            RequireType(op, b, dtype, -1, "input 2");
+            RequireType(op, output, dtype, -1, "output");
             if (TensorRank(a) > 4 || TensorRank(b) > 4 || TensorRank(output) > 4)
                 throw Op(op, -1, name + " supports up to 4 dimensions");
         }
@@ -1061,10 +1095,13 @@ namespace Mote.Runtime
         {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
             RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            // int8 -> int16 (format 1.3) is the variant TFLM's softmax offers for int8 input.
+            bool wide = TensorType(output) == DataType.Int16;
+            RequireType(op, output, wide ? DataType.Int16 : DataType.Int8, -1, "output");
             if (TensorRank(input) < 1 || TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " differ");
             SoftmaxParams s = new SoftmaxParams();
+            s.OutputIsInt16 = wide;
             s.Depth = TensorDim(input, TensorRank(input) - 1);
             s.Rows = TensorElements(input) / s.Depth;
             s.InputMultiplier = Word(p, 0);
@@ -1087,19 +1124,31 @@ namespace Mote.Runtime
         /// <summary>Input and output of an element-wise op: int8, equal element counts; returns the count.</summary>
         int RequireElementwise(int op)
         {
+            return RequireElementwise(op, DataType.Int8);
+        }
+
+        /// <summary>Input and output of an element-wise op: both <paramref name="dtype"/>, equal element counts; returns the count.</summary>
+        int RequireElementwise(int op, int dtype)
+        {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, -1, "input");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            RequireType(op, input, dtype, -1, "input");
+            RequireType(op, output, dtype, -1, "output");
             if (TensorElements(input) != TensorElements(output))
                 throw Op(op, -1, "input " + ShapeText(input) + " and output " + ShapeText(output) + " have different element counts");
             return TensorElements(input);
         }
 
+        /// <summary>
+        /// MUL (op code 9): int8, or (1.3) int16 with all three offsets 0 (TFLM's int16 MUL checks
+        /// the zero points in Prepare and Eval); the element type is the output tensor's.
+        /// </summary>
         MulParams PrepareMul(int op, int p)
         {
             int a = OperatorInput(op, 0), b = OperatorInput(op, 1), output = OperatorOutput(op);
-            RequireBroadcastOperands(op, a, b, output, "MUL");
+            int dtype = TensorType(output) == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            RequireBroadcastOperands(op, a, b, output, "MUL", dtype);
             MulParams s = new MulParams();
+            s.ElementType = dtype;
             s.Input1Offset = Word(p, 0);
             s.Input2Offset = Word(p, 1);
             s.OutputOffset = Word(p, 2);
@@ -1107,10 +1156,16 @@ namespace Mote.Runtime
             s.OutputShift = Word(p, 4);
             s.ActivationMin = Word(p, 5);
             s.ActivationMax = Word(p, 6);
-            if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
+            if (dtype == DataType.Int16)
+            {
+                if (s.Input1Offset != 0 || s.Input2Offset != 0 || s.OutputOffset != 0)
+                    throw Op(op, p, "int16 zero points must be 0");
+            }
+            else if (!InRange(s.Input1Offset, -127, 128) || !InRange(s.Input2Offset, -127, 128) || !InRange(s.OutputOffset, -128, 127))
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireMultiplier(op, s.OutputMultiplier, s.OutputShift, p + 12, "output");
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 20);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 20);
             s.FlatSize = TensorElements(output);
             s.Broadcast = RequireBroadcast(op, a, b, output, true);
             if (s.Broadcast)
@@ -1142,14 +1197,27 @@ namespace Mote.Runtime
         LeakyReluParams PrepareLeakyRelu(int op, int p)
         {
             LeakyReluParams s = new LeakyReluParams();
-            s.Size = RequireElementwise(op);
+            // int8 or int16 (TFLM's QuantizeLeakyRelu<int8_t / int16_t>), input and output alike.
+            int dtype = TensorType(OperatorOutput(op));
+            s.ElementType = dtype == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            s.Size = RequireElementwise(op, s.ElementType);
             s.InputOffset = Word(p, 0);
             s.OutputOffset = Word(p, 1);
             s.IdentityMultiplier = Word(p, 2);
             s.IdentityShift = Word(p, 3);
             s.AlphaMultiplier = Word(p, 4);
             s.AlphaShift = Word(p, 5);
-            RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            if (s.ElementType == DataType.Int16)
+            {
+                // Any int16 zero points (TFLM checks none): the kernel's arithmetic is int32 with
+                // |x + InputOffset| <= 65535 and wraps like the reference build otherwise.
+                if (!InRange(s.InputOffset, -32767, 32768) || !InRange(s.OutputOffset, -32768, 32767))
+                    throw Op(op, p, "zero point offsets out of int16 range");
+            }
+            else
+            {
+                RequireOffsets(op, s.InputOffset, s.OutputOffset, p);
+            }
             RequireMultiplier(op, s.IdentityMultiplier, s.IdentityShift, p + 8, "identity");
             // A negative alpha gives a negative multiplier; its magnitude must be representable.
             if (s.AlphaMultiplier == int.MinValue || !InRange(s.AlphaShift, -31, 30))
@@ -1546,7 +1614,8 @@ namespace Mote.Runtime
                         + " leave the input extent " + extent);
                 s.Start[d] = start;
                 s.Count[d] = count;
-                s.Step[d] = step;
+                // A single index never steps; 1 keeps the kernel's byte strides small (and its inner copy contiguous).
+                s.Step[d] = count == 1 ? 1 : step;
                 total *= count;
             }
             if (total != TensorElements(output))
@@ -1587,6 +1656,62 @@ namespace Mote.Runtime
             int[] r = new int[rank];
             for (int d = 0; d < rank; d++) r[d] = ExtendedDim(t, rank, d);
             return r;
+        }
+
+        // ---------------------------------------------------------------- format 1.3 operators
+
+        /// <summary>
+        /// SVDF (TFLM PrepareSvdf, integer path): input [B, I] int8, weights_feature [F, I] int8,
+        /// weights_time [F, M] and state [B, F * M] both int16 or both int8, optional int32 bias
+        /// [F / rank], output [B, F / rank] int8. The state is read and written in place, so it
+        /// must be an arena tensor.
+        /// </summary>
+        SvdfParams PrepareSvdf(int op, int p)
+        {
+            int input = OperatorInput(op, 0), wf = OperatorInput(op, 1), wt = OperatorInput(op, 2);
+            int bias = OperatorInput(op, 3), state = OperatorInput(op, 4), output = OperatorOutput(op);
+            RequireType(op, input, DataType.Int8, 2, "input");
+            RequireType(op, wf, DataType.Int8, 2, "weights_feature");
+            int stateType = TensorType(state);
+            if (stateType != DataType.Int16 && stateType != DataType.Int8)
+                throw Op(op, -1, "state tensor " + state + " is " + DataType.Name(stateType) + ", expected int16 or int8");
+            RequireType(op, state, stateType, 2, "state");
+            RequireType(op, wt, stateType, 2, "weights_time (same type as the state)");
+            RequireType(op, output, DataType.Int8, 2, "output");
+            if (!TensorIsVariable(state)) throw Op(op, -1, "state tensor " + state + " is not a variable tensor (state must keep its own arena bytes)");
+            SvdfParams s = new SvdfParams();
+            s.Rank = Word(p, 0);
+            s.InputOffset = Word(p, 1);
+            s.StateZeroPoint = Word(p, 2);
+            s.OutputOffset = Word(p, 3);
+            s.Multiplier1 = Word(p, 4);
+            s.Shift1 = Word(p, 5);
+            s.Multiplier2 = Word(p, 6);
+            s.Shift2 = Word(p, 7);
+            s.StateIsInt16 = stateType == DataType.Int16;
+            s.Batches = TensorDim(input, 0);
+            s.InputSize = TensorDim(input, 1);
+            s.Filters = TensorDim(wf, 0);
+            s.Memory = TensorDim(wt, 1);
+            if (s.Rank < 1 || s.Filters % s.Rank != 0)
+                throw Op(op, p, "rank " + s.Rank + " does not divide the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            s.Units = s.Filters / s.Rank;
+            if (TensorDim(wf, 1) != s.InputSize)
+                throw Op(op, -1, "weights_feature " + ShapeText(wf) + " does not match input " + ShapeText(input));
+            if (TensorDim(wt, 0) != s.Filters)
+                throw Op(op, -1, "weights_time " + ShapeText(wt) + " does not have the " + s.Filters + " filters of weights_feature " + ShapeText(wf));
+            if (TensorDim(state, 0) != s.Batches || (long)TensorDim(state, 1) != (long)s.Filters * s.Memory)
+                throw Op(op, -1, "state " + ShapeText(state) + " is not [" + s.Batches + "," + ((long)s.Filters * s.Memory) + "] (batches, filters x memory)");
+            if (TensorDim(output, 0) != s.Batches || TensorDim(output, 1) != s.Units)
+                throw Op(op, -1, "output " + ShapeText(output) + " is not [" + s.Batches + "," + s.Units + "] (batches, filters / rank)");
+            RequireBias(op, bias, s.Units);
+            int zpMin = s.StateIsInt16 ? -32768 : -128, zpMax = s.StateIsInt16 ? 32767 : 127;
+            if (!InRange(s.InputOffset, -127, 128) || !InRange(s.StateZeroPoint, zpMin, zpMax) || !InRange(s.OutputOffset, -128, 127))
+                throw Op(op, p + 4, "zero points out of range (input offset " + s.InputOffset + ", state zero point " + s.StateZeroPoint
+                    + ", output zero point " + s.OutputOffset + ")");
+            RequireMultiplier(op, s.Multiplier1, s.Shift1, p + 16, "feature (effective scale 1)");
+            RequireMultiplier(op, s.Multiplier2, s.Shift2, p + 24, "time (effective scale 2)");
+            return s;
         }
     }
 }

@@ -19,21 +19,22 @@ namespace Mote.Packer
     {
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
-            TflDequantize = 6, TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25,
-            TflTanh = 28, TflPad = 34, TflTranspose = 39, TflMean = 40, TflSqueeze = 43, TflUnidirectionalSequenceLstm = 44, TflStridedSlice = 45, TflPadV2 = 60,
-            TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117, TflTransposeConv = 67;
+            TflDequantize = 6, TflLogistic = 14, TflMaxPool2D = 17, TflMul = 18, TflRelu = 19, TflRelu6 = 21, TflReshape = 22, TflSoftmax = 25, TflSvdf = 27,
+            TflTanh = 28, TflPad = 34, TflTranspose = 39, TflMean = 40, TflSub = 41, TflSqueeze = 43, TflUnidirectionalSequenceLstm = 44, TflStridedSlice = 45,
+            TflPadV2 = 60, TflTransposeConv = 67, TflLeakyRelu = 98, TflQuantize = 114, TflHardSwish = 117;
 
         static readonly int[] Supported =
         {
             TflAdd, TflAveragePool2D, TflConcatenation, TflConv2D, TflDepthwiseConv2D, TflFullyConnected, TflHardSwish, TflLeakyRelu,
             TflLogistic, TflMaxPool2D, TflMean, TflMul, TflPad, TflPadV2, TflQuantize, TflRelu, TflRelu6, TflReshape, TflSoftmax,
-            TflSqueeze, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv, TflDequantize, TflStridedSlice, TflTranspose,
+            TflSqueeze, TflSub, TflSvdf, TflTanh, TflUnidirectionalSequenceLstm, TflTransposeConv, TflDequantize, TflStridedSlice, TflTranspose,
         };
 
         /// <summary>The list the "not supported" message prints (keep in step with <see cref="Supported"/>).</summary>
         const string SupportedNames = "ADD, AVERAGE_POOL_2D, CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, DEQUANTIZE, FULLY_CONNECTED, HARD_SWISH, LEAKY_RELU, "
-            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, STRIDED_SLICE, TANH (int8), TRANSPOSE, "
-            + "UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, int8 weights)";
+            + "LOGISTIC, MAX_POOL_2D, MEAN, MUL, PAD, PADV2, QUANTIZE, RELU, RELU6, RESHAPE, SOFTMAX, SQUEEZE, STRIDED_SLICE, SUB, SVDF (int8, int16 or int8 state), "
+            + "TANH (int8), TRANSPOSE, UNIDIRECTIONAL_SEQUENCE_LSTM (int8, int16 cell state), TRANSPOSE_CONV (int8, 16x8); CONV_2D also 16x8 (int16 activations, "
+            + "int8 weights); ADD, SUB, MUL, LEAKY_RELU and PAD also int16";
 
         /// <summary>Largest tensor the packer accepts (the blob's offsets are 32-bit; no MCU comes close).</summary>
         const long MaxTensorBytes = 1L << 28;
@@ -238,6 +239,9 @@ namespace Mote.Packer
                 case TflAdd:
                     LowerAdd(op, where, Input(0), Input(1), o, src.BuiltinOptions as AddOptions);
                     break;
+                case TflSub:
+                    LowerSub(op, where, Input(0), Input(1), o, src.BuiltinOptions as SubOptions);
+                    break;
                 case TflAveragePool2D:
                 case TflMaxPool2D:
                     LowerPool(op, where, code == TflMaxPool2D, Input(0), o, src.BuiltinOptions as Pool2DOptions);
@@ -292,6 +296,12 @@ namespace Mote.Packer
                     break;
                 case TflMean:
                     LowerMean(op, where, src, Input(0), o, src.BuiltinOptions as ReducerOptions);
+                    break;
+                case TflSvdf:
+                    // TFLM's EvalSvdf reads the bias only when the operator has 5 inputs.
+                    if (src.Inputs.Length != 5)
+                        throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 5 (input, weights_feature, weights_time, bias or -1, state)");
+                    LowerSvdf(op, where, Input(0), Input(1), Input(2), Input(3, true), Input(4), o, src.BuiltinOptions as SVDFOptions);
                     break;
                 case TflUnidirectionalSequenceLstm:
                 {
@@ -592,16 +602,63 @@ namespace Mote.Packer
 
         void LowerAdd(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, AddOptions options)
         {
-            var (a, b) = BroadcastOperands(where, "ADD", aIdx, bIdx, o);
+            // TFLM's int16 ADD always takes the general-scale path (pot_scale_int16 is ignored).
+            var (a, b) = AddSubOperands(where, "ADD", aIdx, bIdx, o);
             int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
             var p = new AddParams();
-            TfliteQuantMath.Add(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            TfliteQuantMath.Add(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
             // Shapes are checked again (and broadcast flags derived) by the runtime's loader.
             RequireBroadcast(where, a, b, o, exactOutput: false);
             op.Code = OpCode.Add;
             op.Inputs = new[] { aIdx, bIdx };
-            op.Params = new[] { p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset, p.Input2Multiplier, p.Input2Shift,
-                p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
+            op.Params = AddSubWords(p);
+        }
+
+        void LowerSub(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, SubOptions options)
+        {
+            var (a, b) = AddSubOperands(where, "SUB", aIdx, bIdx, o);
+            int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
+            var p = new AddParams();
+            TfliteQuantMath.Sub(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
+            RequireBroadcast(where, a, b, o, exactOutput: false);
+            op.Code = OpCode.Sub;
+            op.Inputs = new[] { aIdx, bIdx };
+            op.Params = AddSubWords(p);
+        }
+
+        static int[] AddSubWords(AddParams p) => new[]
+        {
+            p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset, p.Input2Multiplier, p.Input2Shift,
+            p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax,
+        };
+
+        /// <summary>
+        /// The inputs and output of ADD, SUB or MUL: all int8, or all int16 with zero points 0 (TFLite
+        /// quantizes int16 activations symmetrically and its int16 ADD/SUB require it; TFLM's int16
+        /// SUB asserts it and its int16 MUL checks it), at most 4-D.
+        /// </summary>
+        (PackTensor a, PackTensor b) AddSubOperands(string where, string name, int aIdx, int bIdx, PackTensor o)
+        {
+            if (o.DataType != DataType.Int16) return BroadcastOperands(where, name, aIdx, bIdx, o);
+            var a = graph.Tensors[aIdx];
+            var b = graph.Tensors[bIdx];
+            RequireInt16(where, a, "input 1");
+            RequireInt16(where, b, "input 2");
+            RequireInt16(where, o, "output");
+            foreach (var (t, role) in new[] { (a, "input 1"), (b, "input 2"), (o, "output") })
+                if (t.ZeroPoint != 0)
+                    throw new PackException($"{where}: {role} {t.Describe} has zero point {t.ZeroPoint}; int16 {name} requires 0 (symmetric int16)");
+            if (a.Shape.Length > 4 || b.Shape.Length > 4 || o.Shape.Length > 4)
+                throw new PackException($"{where}: {name} supports up to 4 dimensions (inputs {a.ShapeText}, {b.ShapeText}, output {o.ShapeText})");
+            return (a, b);
+        }
+
+        void RequireInt16(string where, PackTensor t, string role)
+        {
+            if (t.DataType != DataType.Int16)
+                throw new PackException($"{where}: {role} {t.Describe} must be int16 like the output");
+            if (t.Scales.Length != 1)
+                throw new PackException($"{where}: {role} {t.Describe} has {t.Scales.Length} scales; per-tensor quantization (one scale) is required");
         }
 
         /// <summary>The two inputs and the output of ADD or MUL: int8, at most 4-D.</summary>
@@ -658,12 +715,21 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             RequireInt8(where, i, "input");
-            RequireInt8(where, o, "output");
             if (i.ElementCount != o.ElementCount || i.Shape.Length == 0)
                 throw new PackException($"{where}: input {i.Describe} and output {o.Describe} differ");
-            // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
-            if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
-                throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            if (o.DataType == DataType.Int16 && o.Scales.Length > 0)
+            {
+                // TFLM's softmax Prepare, int8 input with int16 output: zero point -32768, scale 1/65536 (within 0.1%).
+                if (o.ZeroPoint != -32768 || Math.Abs(o.Scales[0] - 1f / 65536) > 0.001f / 65536)
+                    throw new PackException($"{where}: int16 output {o.Describe} must have scale 1/65536 and zero point -32768 (has {o.Scales[0]}, {o.ZeroPoint})");
+            }
+            else
+            {
+                RequireInt8(where, o, "output");
+                // TFLM's softmax Prepare: int8 output must use zero point -128 and scale 1/256.
+                if (o.ZeroPoint != -128 || Math.Abs(o.Scales[0] - 1f / 256) > 0.001f / 256)
+                    throw new PackException($"{where}: output {o.Describe} must have scale 1/256 and zero point -128 (has {o.Scales[0]}, {o.ZeroPoint})");
+            }
             float beta = options == null ? 1f : options.Beta;
             if (!(beta > 0) || float.IsInfinity(beta)) throw new PackException($"{where}: beta {beta} must be finite and positive");
             var p = new SoftmaxParams();
@@ -698,11 +764,12 @@ namespace Mote.Packer
 
         void LowerMul(PackOperator op, string where, int aIdx, int bIdx, PackTensor o, MulOptions options)
         {
-            var (a, b) = BroadcastOperands(where, "MUL", aIdx, bIdx, o);
+            // int8, or int16 with zero points 0 (TFLM's CalculateOpDataMul ensures them for int16).
+            var (a, b) = AddSubOperands(where, "MUL", aIdx, bIdx, o);
             RequireBroadcast(where, a, b, o, exactOutput: true);
             int act = FusedActivation(where, options == null ? 0 : (int)options.FusedActivationFunction);
             var p = new MulParams();
-            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, p);
+            TfliteQuantMath.Mul(a.Scales[0], a.ZeroPoint, b.Scales[0], b.ZeroPoint, o.Scales[0], o.ZeroPoint, act, o.DataType, p);
             op.Code = OpCode.Mul;
             op.Inputs = new[] { aIdx, bIdx };
             op.Params = new[] { p.Input1Offset, p.Input2Offset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
@@ -726,7 +793,20 @@ namespace Mote.Packer
 
         void LowerLeakyRelu(PackOperator op, string where, int inputIdx, PackTensor o, LeakyReluOptions options)
         {
-            var (i, _) = Elementwise(where, inputIdx, o);
+            // int8 or int16 (TFLM's QuantizeLeakyRelu<int16_t>: same Prepare math, int16 clamp).
+            PackTensor i;
+            if (o.DataType == DataType.Int16)
+            {
+                i = graph.Tensors[inputIdx];
+                RequireInt16(where, i, "input");
+                RequireInt16(where, o, "output");
+                if (i.ElementCount != o.ElementCount)
+                    throw new PackException($"{where}: input {i.Describe} and output {o.Describe} have different element counts");
+            }
+            else
+            {
+                (i, _) = Elementwise(where, inputIdx, o);
+            }
             float alpha = options == null ? 0f : options.Alpha; // TFLM's parser leaves alpha 0 without options
             var p = new LeakyReluParams();
             TfliteQuantMath.LeakyRelu(i.Scales[0], i.ZeroPoint, alpha, o.Scales[0], o.ZeroPoint, p);
@@ -1261,6 +1341,76 @@ namespace Mote.Packer
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { p.InputOffset, p.OutputOffset, p.OutputMultiplier, p.OutputShift, mask };
             op.Macs = i.ElementCount;
+        }
+
+        // ------------------------------------------------------------------ format 1.3 operators
+
+        /// <summary>
+        /// SVDF, TFLM's integer path (svdf_common.cc PrepareSvdf / EvalIntegerSvdfReference): int8
+        /// input, feature weights and output, time weights and state of one type (int16 or int8),
+        /// optional int32 bias. The two multipliers are computed as TFLM's Prepare does: the scale
+        /// products and quotient in float, then QuantizeMultiplier on the double.
+        /// </summary>
+        void LowerSvdf(PackOperator op, string where, int inputIdx, int wfIdx, int wtIdx, int biasIdx, int stateIdx, PackTensor o, SVDFOptions options)
+        {
+            if (options == null) throw new PackException($"{where}: missing SVDFOptions");
+            var i = graph.Tensors[inputIdx];
+            var wf = graph.Tensors[wfIdx];
+            var wt = graph.Tensors[wtIdx];
+            var st = graph.Tensors[stateIdx];
+            RequireInt8(where, i, "input");
+            RequireInt8(where, wf, "weights_feature");
+            RequireInt8(where, o, "output");
+            if (st.DataType != DataType.Int16 && st.DataType != DataType.Int8)
+                throw new PackException($"{where}: state {st.Describe} must be int16 or int8");
+            if (wt.DataType != st.DataType)
+                throw new PackException($"{where}: weights_time {wt.Describe} must have the state's type {DataType.Name(st.DataType)} (TFLite Micro reads both with one type)");
+            if (st.Scales.Length == 0 || wt.Scales.Length == 0)
+                throw new PackException($"{where}: weights_time {wt.Describe} and state {st.Describe} need quantization scales");
+            RequirePerTensor(where, wf, "weights_feature");
+            RequirePerTensor(where, wt, "weights_time");
+            if (!st.IsVariable)
+                throw new PackException($"{where}: state {st.Describe} is not a variable tensor (TFLite Micro requires is_variable)");
+            RequireRank(where, i, "input", 2);
+            RequireRank(where, wf, "weights_feature", 2);
+            RequireRank(where, wt, "weights_time", 2);
+            RequireRank(where, st, "state", 2);
+            RequireRank(where, o, "output", 2);
+            int rank = options.Rank;
+            int batches = i.Shape[0], inputSize = i.Shape[1], filters = wf.Shape[0], memory = wt.Shape[1];
+            if (rank < 1 || filters % rank != 0)
+                throw new PackException($"{where}: rank {rank} does not divide the {filters} filters of weights_feature {wf.Describe}");
+            int units = filters / rank;
+            if (wf.Shape[1] != inputSize)
+                throw new PackException($"{where}: weights_feature {wf.Describe} does not match input {i.Describe}");
+            if (wt.Shape[0] != filters)
+                throw new PackException($"{where}: weights_time {wt.Describe} does not have the {filters} filters of weights_feature");
+            if (st.Shape[0] != batches || (long)st.Shape[1] != (long)filters * memory)
+                throw new PackException($"{where}: state {st.Describe} should be [{batches},{(long)filters * memory}] (batches, filters x memory)");
+            if (o.Shape[0] != batches || o.Shape[1] != units)
+                throw new PackException($"{where}: output {o.Describe} should be [{batches},{units}] (batches, filters / rank)");
+            Bias(where, biasIdx, units);
+            if (biasIdx >= 0)
+            {
+                var b = graph.Tensors[biasIdx];
+                // TFLM PrepareSvdf: |bias scale - state scale * weights_time scale| < 1e-5.
+                if (b.Scales.Length == 0 || !(Math.Abs((double)b.Scales[0] - (double)(st.Scales[0] * wt.Scales[0])) < 1e-5))
+                    throw new PackException($"{where}: bias {b.Describe} scale {(b.Scales.Length == 0 ? 0 : b.Scales[0])} is not state scale x weights_time scale ({st.Scales[0] * wt.Scales[0]})");
+            }
+            // options.FusedActivationFunction is not applied: TFLM's integer path ignores it (docs/numerics.md).
+            // float arithmetic as in TFLM (C++ float * float / float), widened to double for QuantizeMultiplier.
+            float product1 = i.Scales[0] * wf.Scales[0];
+            float scale1 = product1 / st.Scales[0];
+            float product2 = st.Scales[0] * wt.Scales[0];
+            float scale2 = product2 / o.Scales[0];
+            TfliteQuantMath.QuantizeMultiplier(scale1, out int m1, out int s1);
+            TfliteQuantMath.QuantizeMultiplier(scale2, out int m2, out int s2);
+            if (s1 > 30 || s1 < -31 || s2 > 30 || s2 < -31)
+                throw new PackException($"{where}: effective scales {scale1} and {scale2} are out of the range Mote's requantization supports");
+            op.Code = OpCode.Svdf;
+            op.Inputs = new[] { inputIdx, wfIdx, wtIdx, biasIdx, stateIdx };
+            op.Params = new[] { rank, -i.ZeroPoint, st.ZeroPoint, o.ZeroPoint, m1, s1, m2, s2 };
+            op.Macs = (long)batches * filters * (inputSize + memory);
         }
     }
 }

@@ -193,7 +193,7 @@ namespace Mote.Runtime.Format
             {
                 case Conv2D: case DepthwiseConv2D: return 13;
                 case FullyConnected: return 7;
-                case Add: return 12;
+                case Add: case Sub: return 12;
                 case AveragePool2D: case MaxPool2D: return 8;
                 case Softmax: return 3;
                 case Reshape: return 0;
@@ -223,6 +223,7 @@ namespace Mote.Runtime.Format
                 case SignalFilterBankLog: return 2;
                 case SignalPcan: return 1;
                 case SignalFftAutoScale: return 0;
+                case Svdf: return 8;
                 case UnidirectionalSequenceLstm: return 29;
                 case TransposeConv: return 10;
                 default: return -1;
@@ -253,10 +254,11 @@ namespace Mote.Runtime.Format
             switch (code)
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
-                case Add: case Mul: case Div: case Maximum: case Minimum: return 2;
+                case Add: case Mul: case Sub: case Div: case Maximum: case Minimum: return 2;
                 case SignalWindow: case SignalFilterBankSquareRoot: case SignalRfft: return 2;
                 case SignalPcan: return 3;
                 case SignalFilterBank: return 6;
+                case Svdf: return 5;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }

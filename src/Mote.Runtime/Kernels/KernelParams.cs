@@ -84,9 +84,19 @@ namespace Mote.Runtime.Kernels
         public int RequantStride = 1;
     }
 
-    /// <summary>ADD (int8), with TFLM's left shift of 20 and broadcasting over 4-D shapes.</summary>
+    /// <summary>
+    /// ADD and SUB, int8 or int16 (TFLM's OpDataAdd / OpDataSub), with TFLM's left shift (20 for
+    /// int8, 15 for int16) and broadcasting over 4-D shapes. SUB uses the same fields: its
+    /// element operation differs from ADD's only in subtracting the rescaled inputs.
+    /// </summary>
     public sealed class AddParams
     {
+        /// <summary>
+        /// Element type of the inputs and the output (<see cref="Format.DataType"/>.Int8, the
+        /// default, or Int16): the loader records it from the tensor records and the interpreter
+        /// picks the kernel by it. The element operation is the same for both types.
+        /// </summary>
+        public int ElementType = Format.DataType.Int8;
         public int LeftShift;
         public int Input1Offset, Input1Multiplier, Input1Shift;
         public int Input2Offset, Input2Multiplier, Input2Shift;
@@ -122,14 +132,21 @@ namespace Mote.Runtime.Kernels
         public int InputMultiplier;
         public int InputLeftShift;
         public int DiffMin;
+        /// <summary>int16 output (scale 1/65536, zero point -32768; format 1.3) instead of int8; chosen by the output tensor's dtype.</summary>
+        public bool OutputIsInt16;
     }
 
     /// <summary>
-    /// MUL (int8), TFLM reference_integer_ops::Mul / BroadcastMul4DSlow: one multiplier for the
+    /// MUL (int8 or int16), TFLM reference_integer_ops::Mul / BroadcastMul4DSlow: one multiplier for the
     /// product of the two offset inputs, broadcasting over 4-D shapes like ADD.
     /// </summary>
     public sealed class MulParams
     {
+        /// <summary>
+        /// Element type of the inputs and the output (<see cref="Format.DataType"/>.Int8, the
+        /// default, or Int16 with all offsets 0, TFLM's int16 MUL): the interpreter picks the kernel by it.
+        /// </summary>
+        public int ElementType = Format.DataType.Int8;
         public int Input1Offset, Input2Offset;
         public int OutputOffset, OutputMultiplier, OutputShift;
         public int ActivationMin, ActivationMax;
@@ -158,9 +175,15 @@ namespace Mote.Runtime.Kernels
         public int InputLeftShift;
     }
 
-    /// <summary>LEAKY_RELU int8 (TFLM reference_ops::QuantizeLeakyRelu): one multiplier per sign of the input.</summary>
+    /// <summary>LEAKY_RELU int8 or int16 (TFLM reference_ops::QuantizeLeakyRelu): one multiplier per sign of the input.</summary>
     public sealed class LeakyReluParams
     {
+        /// <summary>
+        /// Element type of input and output (<see cref="Format.DataType"/>.Int8, the default, or
+        /// Int16, TFLM's QuantizeLeakyRelu&lt;int16_t&gt;): int16 elements are 2 bytes little-endian
+        /// and the result is clamped to [-32768, 32767] instead of [-128, 127].
+        /// </summary>
+        public int ElementType = Format.DataType.Int8;
         public int Size;
         public int InputOffset, OutputOffset;
         /// <summary>input_scale / output_scale, for inputs at or above the zero point.</summary>
@@ -290,5 +313,29 @@ namespace Mote.Runtime.Kernels
         public int[] KeptExtents, KeptStrides;
         /// <summary>Reduced input dimensions in order: extents and input strides (elements).</summary>
         public int[] ReducedExtents, ReducedStrides;
+    }
+
+    /// <summary>
+    /// SVDF int8 (TFLM EvalIntegerSvdfReference): input [Batches, InputSize], feature weights
+    /// [Filters, InputSize] int8, time weights [Filters, Memory] and state [Batches, Filters * Memory]
+    /// both int16 (<see cref="StateIsInt16"/>) or both int8, bias [Units] int32, output [Batches, Units] int8.
+    /// </summary>
+    public sealed class SvdfParams
+    {
+        public int Batches, InputSize, Filters, Memory, Rank;
+        /// <summary>Filters / Rank.</summary>
+        public int Units;
+        /// <summary>Minus the input zero point.</summary>
+        public int InputOffset;
+        /// <summary>The state's zero point (subtracted when reading the state, added when writing it).</summary>
+        public int StateZeroPoint;
+        /// <summary>The output zero point.</summary>
+        public int OutputOffset;
+        /// <summary>input_scale * weights_feature_scale / state_scale (TFLM effective_scale_1).</summary>
+        public int Multiplier1, Shift1;
+        /// <summary>state_scale * weights_time_scale / output_scale (TFLM effective_scale_2).</summary>
+        public int Multiplier2, Shift2;
+        /// <summary>True: time weights and state are int16; false: int8.</summary>
+        public bool StateIsInt16;
     }
 }

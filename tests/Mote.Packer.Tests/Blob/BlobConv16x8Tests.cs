@@ -37,12 +37,12 @@ namespace Mote.Packer.Tests.Blob
         /// → TRANSPOSE_CONV 16x8 (3x3, stride 2, SAME, int16 bias) → [1,5,6,3]; and an int8 input [1,3,3,2]
         /// → TRANSPOSE_CONV int8 (2x2, stride 2, VALID, int32 bias) → [1,6,6,2].
         /// </summary>
-        public static PackGraph Graph(int seed = 3)
+        public static PackGraph Graph(int seed = 3, bool perTensorConv = false)
         {
             var rng = new Random(seed);
             var g = new PackGraph { SourceName = "test-graph-16x8" };
             var x16 = Act(g, "x16", DataType.Int16, 0.001f, 0, 1, 5, 6, 2);
-            var w1 = Const(g, "w1", DataType.Int8, new[] { 4, 3, 3, 2 }, rng, new[] { 0.01f, 0.02f, 0.015f, 0.03f });
+            var w1 = Const(g, "w1", DataType.Int8, new[] { 4, 3, 3, 2 }, rng, perTensorConv ? new[] { 0.02f } : new[] { 0.01f, 0.02f, 0.015f, 0.03f });
             var b1 = Const(g, "b1", DataType.Int64, new[] { 4 }, rng, new[] { 1e-5f });
             var c1 = Act(g, "conv16", DataType.Int16, 0.02f, 0, 1, 3, 3, 4);
             var w2 = Const(g, "w2", DataType.Int8, new[] { 3, 3, 3, 4 }, rng, new[] { 0.02f });
@@ -187,6 +187,34 @@ namespace Mote.Packer.Tests.Blob
                 it.Invoke();
             }
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        /// <summary>
+        /// Per-tensor weights on the 16x8 CONV_2D: the writer stores one shared (multiplier, shift) pair
+        /// (requant_stride 0) and the result equals the per-channel encoding's.
+        /// </summary>
+        [Fact]
+        public void Conv2D16x8_PerTensorWeights_SharedRequantizationGivesSameBits()
+        {
+            var r = Packer.Finish(Graph(perTensorConv: true), 0);
+            var shared = r.Model;
+            Assert.Equal(0, ((ConvParams)shared.GetOperator(Conv).Params).RequantStride);
+            var perChannel = Model.Load(BlobWriter.Write(r.Graph, shareRequantization: false));
+            Assert.Equal(1, ((ConvParams)perChannel.GetOperator(Conv).Params).RequantStride);
+            var input = new byte[shared.GetInput(0).Bytes];
+            new Random(9).NextBytes(input);
+            byte[] Run(Model m)
+            {
+                var it = new Interpreter(m);
+                it.GetInput(0).CopyFrom(input, 0);
+                it.InvokeOperator(Conv);
+                var o = new byte[it.GetTensor(m.GetOperator(Conv).Outputs[0]).Bytes];
+                it.GetTensor(m.GetOperator(Conv).Outputs[0]).CopyTo(o, 0);
+                return o;
+            }
+            var a = Run(shared);
+            Assert.Equal(a, Run(perChannel));
+            Assert.True(a.Distinct().Count() > 20);
         }
 
         /// <summary>A kernel set that must never be called: the only int8 CONV_2D-family op here is none.</summary>

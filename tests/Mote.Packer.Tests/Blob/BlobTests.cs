@@ -226,6 +226,7 @@ namespace Mote.Packer.Tests.Blob
         [InlineData("hello_world_int8", true)]
         [InlineData("micro_speech", true)]
         [InlineData("mlperf_kws_dscnn", true)]
+        [InlineData("keyword_scrambled_int8", true)]
         [InlineData("person_detection", false)]
         public void Load_MutatedSharedModelBlob_OnlyFormatExceptions(string model, bool invoke)
         {

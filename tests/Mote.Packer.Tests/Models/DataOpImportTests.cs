@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Mote.Packer.Blob;
 using Mote.Runtime;
 using Mote.Runtime.Format;
@@ -138,6 +139,114 @@ namespace Mote.Packer.Tests.Models
             // [4] int16 = 0x0100, 0x0302, 0x0504, 0x0706 (bytes 0..7); elements 3, 1 (stride -2).
             var model = Slice(new[] { 4 }, new[] { 2 }, new[] { 3 }, new[] { 0 }, new[] { -2 }, SliceOptions(), Int16);
             Assert.Equal(new byte[] { 6, 7, 2, 3 }, Run(model, Iota(8)));
+        }
+
+        /// <summary>
+        /// TFLM's StridedSlice written out directly from reference/strided_slice.h and strided_slice_logic.h (the
+        /// 5-D loop, Eval's start/end rules, Prepare's output shape): a second reading of the same source, so the
+        /// packer's resolved plan and the kernel's walk are checked against it on random slices.
+        /// </summary>
+        static (int[] shape, List<int> output, bool prepareOk) TflmStridedSlice(int[] inShape, int[] begin, int[] end, int[] strides,
+            int beginMask, int endMask, int shrinkMask, byte[] input)
+        {
+            int rank = inShape.Length;
+            // Prepare (CheckOutputSize): StartForAxis / StopForAxis, ceil((end - begin) / (float)stride), at least 0.
+            var shape = new List<int>();
+            for (int d = 0; d < rank; d++)
+            {
+                int n = inShape[d], st = strides[d];
+                int b = (beginMask >> d & 1) != 0 ? (st > 0 ? int.MinValue : int.MaxValue) : begin[d];
+                if (b < 0) b += n;
+                b = st > 0 ? Math.Clamp(b, 0, n) : Math.Clamp(b, -1, n - 1);
+                int e;
+                if ((shrinkMask >> d & 1) != 0) e = b + 1;
+                else
+                {
+                    e = (endMask >> d & 1) != 0 ? (st > 0 ? int.MaxValue : int.MinValue) : end[d];
+                    if (e < 0) e += n;
+                    e = st > 0 ? Math.Clamp(e, 0, n) : Math.Clamp(e, -1, n - 1);
+                }
+                int dim = (int)Math.Ceiling((e - b) / (float)st);
+                if ((shrinkMask >> d & 1) == 0) shape.Add(Math.Max(dim, 0));
+            }
+            // Eval: pad to 5-D (start 0, stop 1, stride 1, masks set), StridedSliceStartForAxis / EndForAxis, loop.
+            int pad = 5 - rank;
+            var s5 = new int[5]; var b5 = new int[5]; var e5 = new int[5]; var t5 = new int[5];
+            int bm = beginMask << pad | ((1 << pad) - 1), em = endMask << pad | ((1 << pad) - 1), sm = shrinkMask << pad;
+            for (int d = 0; d < 5; d++)
+            {
+                s5[d] = d < pad ? 1 : inShape[d - pad];
+                b5[d] = d < pad ? 0 : begin[d - pad];
+                e5[d] = d < pad ? 1 : end[d - pad];
+                t5[d] = d < pad ? 1 : strides[d - pad];
+            }
+            var start = new int[5]; var stop = new int[5];
+            for (int d = 0; d < 5; d++)
+            {
+                int n = s5[d], st = t5[d], b = b5[d];
+                if (b < 0) b += n;
+                b = st > 0 ? Math.Clamp(b, 0, n) : Math.Clamp(b, -1, n - 1);
+                if ((bm >> d & 1) != 0) b = st > 0 ? 0 : n - 1;
+                int e;
+                if ((sm >> d & 1) != 0) e = b >= n ? b : b + 1;
+                else
+                {
+                    e = e5[d];
+                    if (e < 0) e += n;
+                    e = st > 0 ? Math.Clamp(e, 0, n) : Math.Clamp(e, -1, n - 1);
+                    if ((em >> d & 1) != 0) e = st > 0 ? n : -1;
+                }
+                start[d] = b; stop[d] = e;
+            }
+            bool Go(int i, int d) => t5[d] < 0 ? i > stop[d] : i < stop[d];
+            var output = new List<int>();
+            for (int i0 = start[0]; Go(i0, 0); i0 += t5[0])
+                for (int i1 = start[1]; Go(i1, 1); i1 += t5[1])
+                    for (int i2 = start[2]; Go(i2, 2); i2 += t5[2])
+                        for (int i3 = start[3]; Go(i3, 3); i3 += t5[3])
+                            for (int i4 = start[4]; Go(i4, 4); i4 += t5[4])
+                                output.Add(input[(((i0 * s5[1] + i1) * s5[2] + i2) * s5[3] + i3) * s5[4] + i4]);
+            return (shape.ToArray(), output, true);
+        }
+
+        [Fact]
+        public void StridedSlice_RandomSlices_MatchDirectTflmReadingOrAreRefused()
+        {
+            var rng = new Random(3);
+            int ran = 0, refused = 0;
+            for (int trial = 0; trial < 400; trial++)
+            {
+                int rank = rng.Next(1, 5);
+                var inShape = new int[rank];
+                for (int d = 0; d < rank; d++) inShape[d] = rng.Next(1, 6);
+                var begin = new int[rank]; var end = new int[rank]; var strides = new int[rank];
+                for (int d = 0; d < rank; d++)
+                {
+                    begin[d] = rng.Next(-7, 8);
+                    end[d] = rng.Next(-7, 8);
+                    do strides[d] = rng.Next(-3, 4); while (strides[d] == 0);
+                }
+                int beginMask = rng.Next(1 << rank), endMask = rng.Next(1 << rank), shrinkMask = rng.Next(4) == 0 ? rng.Next(1 << rank) : 0;
+                int elements = 1;
+                foreach (int n in inShape) elements *= n;
+                var input = new byte[elements];
+                for (int i = 0; i < elements; i++) input[i] = (byte)(i * 7 + 3);
+                var (shape, expected, _) = TflmStridedSlice(inShape, begin, end, strides, beginMask, endMask, shrinkMask, input);
+                if (shape.Any(x => x == 0)) continue; // an empty output tensor cannot be written in a .tflite Mote accepts
+                int outElements = shape.Aggregate(1, (a, x) => a * x);
+                var model = Slice(inShape, shape, begin, end, strides, SliceOptions(beginMask, endMask, shrinkMask));
+                if (expected.Count != outElements)
+                {
+                    // TFLM's Prepare accepts the shape but its Eval writes a different number of elements: refused.
+                    Refused(model, "STRIDED_SLICE");
+                    refused++;
+                    continue;
+                }
+                var actual = Run(model, input);
+                Assert.Equal(expected.Select(v => (byte)v).ToArray(), actual);
+                ran++;
+            }
+            Assert.True(ran > 100 && refused > 0, $"ran {ran}, refused {refused}");
         }
 
         [Fact]
@@ -286,6 +395,25 @@ namespace Mote.Packer.Tests.Models
             var model = Slice(new[] { 3, 4 }, new[] { 2 }, new[] { 1, 0 }, new[] { 2, 4 }, new[] { 1, 2 }, SliceOptions(shrink: 1));
             Assert.Equal(new byte[] { 4, 6 }, Run(model, Iota(12)));
             Assert.Contains(expected, LoadWithWord(model, word, value).Message);
+        }
+
+        [Fact]
+        public void Load_StridedSliceHugeStepOnASingleIndexAxis_LoadsAndRunsAsStepOne()
+        {
+            // Axis 3 (rows) takes one index: its step word is irrelevant, even 2^30, and must not upset the kernel's strides.
+            var model = Slice(new[] { 3, 4 }, new[] { 2 }, new[] { 1, 0 }, new[] { 2, 4 }, new[] { 1, 2 }, SliceOptions(shrink: 1));
+            var blob = Packer.PackTflite(model, File).Blob;
+            int paramStart = Model.Load(blob).GetOperator(0).ParamStart;
+            int paramsAt = -1;
+            for (int i = 0; i < LittleEndian.ReadInt32(blob, BlobFormat.OffSectionCount); i++)
+                if (LittleEndian.ReadInt32(blob, 64 + 16 * i) == BlobFormat.SectionParams) paramsAt = LittleEndian.ReadInt32(blob, 64 + 16 * i + 4);
+            LittleEndian.WriteInt32(blob, paramsAt + 4 * (paramStart + 13), 1 << 30);
+            BlobWriter.Seal(blob);
+            var it = new Interpreter(Model.Load(blob));
+            it.GetInput(0).CopyFrom(Iota(12), 0);
+            it.Invoke();
+            Assert.Equal(4, it.GetOutput(0).GetInt8(0));
+            Assert.Equal(6, it.GetOutput(0).GetInt8(1));
         }
 
         [Theory]

@@ -13,16 +13,16 @@ namespace Mote.Packer.Tests.Models
     /// </summary>
     public class NewOpImportTests
     {
-        const string File = "single-op.tflite";
+        internal const string File = "single-op.tflite";
 
         /// <summary>A tensor of the hand-built model: shape, TFLite type (9 int8, 2 int32, 0 float32), quantization, constant data.</summary>
-        sealed record Tensor(int[] Shape, sbyte Type = 9, float Scale = 0.1f, long ZeroPoint = 0, byte[] Data = null);
+        internal sealed record Tensor(int[] Shape, sbyte Type = 9, float Scale = 0.1f, long ZeroPoint = 0, byte[] Data = null);
 
         /// <summary>
         /// One operator (builtin code, options type and table) over <paramref name="tensors"/>; the subgraph's inputs are
         /// the operator's non-constant inputs and its output is the operator's output.
         /// </summary>
-        static byte[] SingleOp(int builtin, Tensor[] tensors, int[] inputs, int output, byte optionsType = 0, Table options = null)
+        internal static byte[] SingleOp(int builtin, Tensor[] tensors, int[] inputs, int output, byte optionsType = 0, Table options = null)
         {
             var tensorTables = new Table[tensors.Length];
             var buffers = new System.Collections.Generic.List<Node> { T() };

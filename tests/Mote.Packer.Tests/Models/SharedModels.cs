@@ -15,11 +15,15 @@ namespace Mote.Packer.Tests.Models
         {
             "hello_world_int8", "micro_speech", "person_detection", "mlperf_kws_dscnn", "mlperf_vww_96",
             "mlperf_ic_resnet8", "mlperf_ic_resnet_large", "mlperf_ad_autoencoder", "mlperf_streaming_ww", "simple_add",
+            // Issue 9, data movement and (re)quantization (int16 activations).
+            "seanet_pad0_int16", "seanet_quantize0_int16", "seanet_strided_slice0_int16",
+            // Issue 9, SVDF with int8 state (and the int8 -> int16 SOFTMAX, the QUANTIZE variants).
+            "keyword_scrambled_int8",
             "mnist_lstm_int8", "micro_speech_lstm", "dtln_noise_suppression",
             // Issue 9: CONV_2D 16x8 and TRANSPOSE_CONV (int8 and 16x8).
             "seanet_conv0_int16", "seanet_transpose_conv0_int16",
-            // Issue 9, data movement and (re)quantization (int16 activations).
-            "seanet_pad0_int16", "seanet_quantize0_int16", "seanet_strided_slice0_int16",
+            // int16 activations (issue 9).
+            "seanet_add0_int16", "seanet_sub0_int16", "seanet_leaky_relu0_int16",
             // Issue 9: the micro_speech audio front end (signal-library ops, CAST, int32 arithmetic).
             "audio_preprocessor_int8",
         };

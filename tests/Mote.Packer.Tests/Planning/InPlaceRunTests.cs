@@ -67,6 +67,59 @@ namespace Mote.Packer.Tests.Planning
             return g;
         }
 
+        /// <summary>
+        /// Format 1.3's element-wise variants: int16 x [1,2,2,3] → LEAKY_RELU l; ADD(l, l) a (l in place);
+        /// SUB(a, y) s with int16 y [3] broadcast (a in place); MUL(s, y) m (s in place); LEAKY_RELU (α −0.3) → output 0
+        /// (m in place). int8 x8 [1,2,2,3] → RELU r; SUB(r, x8) → output 1 (int8 SUB, r in place).
+        /// </summary>
+        public static PackGraph Int16SubGraph()
+        {
+            var g = new PackGraph { SourceName = "int16-sub-in-place" };
+            PackTensor T16(string name, float scale, params int[] shape) =>
+                g.AddTensor(new PackTensor { DataType = DataType.Int16, Shape = shape, Scales = new[] { scale }, ZeroPoint = 0, Name = name });
+            var x = T16("x", 0.01f, 1, 2, 2, 3);
+            var y = T16("y", 0.02f, 3);
+            var l = T16("leaky", 0.01f, 1, 2, 2, 3);
+            var a = T16("add", 0.02f, 1, 2, 2, 3);
+            var s = T16("sub", 0.03f, 1, 2, 2, 3);
+            var m = T16("mul", 0.001f, 1, 2, 2, 3);
+            var h = T16("leaky2", 0.001f, 1, 2, 2, 3);
+            var x8 = Act(g, "x8", 0.05f, -3, 1, 2, 2, 3);
+            var r = Act(g, "relu", 0.03f, -128, 1, 2, 2, 3);
+            var d = Act(g, "sub8", 0.06f, 5, 1, 2, 2, 3);
+            g.Inputs = new[] { x.Index, y.Index, x8.Index };
+            g.Outputs = new[] { h.Index, d.Index };
+            void Op(int code, PackTensor[] ins, PackTensor o, params int[] words) =>
+                g.Operators.Add(new PackOperator { Code = code, Inputs = Array.ConvertAll(ins, t => t.Index), Outputs = new[] { o.Index }, Params = words });
+            int[] Words(AddParams p) => new[] { p.LeftShift, p.Input1Offset, p.Input1Multiplier, p.Input1Shift, p.Input2Offset,
+                p.Input2Multiplier, p.Input2Shift, p.OutputOffset, p.OutputMultiplier, p.OutputShift, p.ActivationMin, p.ActivationMax };
+            void Leaky(PackTensor i, PackTensor o, float alpha)
+            {
+                var lp = new LeakyReluParams();
+                TfliteQuantMath.LeakyRelu(i.Scales[0], i.ZeroPoint, alpha, o.Scales[0], o.ZeroPoint, lp);
+                Op(OpCode.LeakyRelu, new[] { i }, o, lp.InputOffset, lp.OutputOffset, lp.IdentityMultiplier, lp.IdentityShift, lp.AlphaMultiplier, lp.AlphaShift);
+            }
+
+            Leaky(x, l, 0.2f);
+            var ap = new AddParams();
+            TfliteQuantMath.Add(l.Scales[0], 0, l.Scales[0], 0, a.Scales[0], 0, 0, DataType.Int16, ap);
+            Op(OpCode.Add, new[] { l, l }, a, Words(ap));
+            var sp = new AddParams();
+            TfliteQuantMath.Sub(a.Scales[0], 0, y.Scales[0], 0, s.Scales[0], 0, 0, DataType.Int16, sp);
+            Op(OpCode.Sub, new[] { a, y }, s, Words(sp));
+            var mp = new MulParams();
+            TfliteQuantMath.Mul(s.Scales[0], 0, y.Scales[0], 0, m.Scales[0], 0, 0, DataType.Int16, mp);
+            Op(OpCode.Mul, new[] { s, y }, m, mp.Input1Offset, mp.Input2Offset, mp.OutputOffset, mp.OutputMultiplier, mp.OutputShift, mp.ActivationMin, mp.ActivationMax);
+            Leaky(m, h, -0.3f);
+            var rp = new ReluParams();
+            TfliteQuantMath.Relu(x8.Scales[0], x8.ZeroPoint, r.Scales[0], r.ZeroPoint, rp);
+            Op(OpCode.Relu, new[] { x8 }, r, rp.InputOffset, rp.OutputOffset, rp.OutputMultiplier, rp.OutputShift, rp.ActivationMin, rp.ActivationMax);
+            var dp = new AddParams();
+            TfliteQuantMath.Sub(r.Scales[0], r.ZeroPoint, x8.Scales[0], x8.ZeroPoint, d.Scales[0], d.ZeroPoint, 0, DataType.Int8, dp);
+            Op(OpCode.Sub, new[] { r, x8 }, d, Words(dp));
+            return g;
+        }
+
         /// <summary>Every operator's output bytes, for <paramref name="samples"/> random inputs.</summary>
         static byte[][][] Layers(PackGraph g, PlanOptions options, int samples, bool overwriteModelInputs = false)
         {
@@ -95,12 +148,13 @@ namespace Mote.Packer.Tests.Planning
             return result;
         }
 
-        public static TheoryData<string> Graphs => new() { "AllOps", "NewOps", "AddMul" };
+        public static TheoryData<string> Graphs => new() { "AllOps", "NewOps", "AddMul", "Int16Sub" };
 
         static PackGraph Build(string name) => name switch
         {
             "AllOps" => Blob.TestGraphs.AllOps(),
             "NewOps" => Blob.TestGraphs.NewOps(),
+            "Int16Sub" => Int16SubGraph(),
             _ => AddMulGraph(),
         };
 
@@ -132,15 +186,27 @@ namespace Mote.Packer.Tests.Planning
         public void InPlacePlan_EveryWhitelistedOpRunsInPlaceSomewhere()
         {
             var seen = new System.Collections.Generic.HashSet<int>();
-            foreach (var name in new[] { "AllOps", "NewOps", "AddMul" })
+            foreach (var name in new[] { "AllOps", "NewOps", "AddMul", "Int16Sub" })
             {
                 var g = Build(name);
                 ArenaPlanner.Plan(g);
                 foreach (var a in g.Plan.Aliases) seen.Add(g.Operators[a.Op].Code);
             }
             foreach (int code in new[] { OpCode.Reshape, OpCode.Squeeze, OpCode.Logistic, OpCode.Tanh, OpCode.Relu, OpCode.Relu6, OpCode.LeakyRelu,
-                         OpCode.Quantize, OpCode.HardSwish, OpCode.Add, OpCode.Mul })
+                         OpCode.Quantize, OpCode.HardSwish, OpCode.Add, OpCode.Sub, OpCode.Mul })
                 Assert.True(seen.Contains(code), OpCode.Name(code) + " never ran in place in the test graphs");
+        }
+
+        [Fact]
+        public void InPlacePlan_Int16GraphRunsAddSubMulLeakyReluInPlaceOnInt16AndSubOnInt8()
+        {
+            var g = Int16SubGraph();
+            ArenaPlanner.Plan(g);
+            var aliased = new System.Collections.Generic.List<string>();
+            foreach (var a in g.Plan.Aliases)
+                aliased.Add(OpCode.Name(g.Operators[a.Op].Code) + ":" + DataType.Name(g.Tensors[a.Output].DataType));
+            // The first LEAKY_RELU reads the model input x, which stays intact; the last ops' outputs are model outputs.
+            Assert.Equal(new[] { "ADD:int16", "SUB:int16", "MUL:int16", "LEAKY_RELU:int16", "SUB:int8" }, aliased);
         }
     }
 }

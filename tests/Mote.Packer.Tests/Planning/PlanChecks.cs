@@ -19,7 +19,9 @@ namespace Mote.Packer.Tests.Planning
         static readonly int[] Views = { OpCode.Reshape, OpCode.Squeeze };
         static readonly int[] Elementwise =
             { OpCode.Logistic, OpCode.Tanh, OpCode.Relu, OpCode.Relu6, OpCode.LeakyRelu, OpCode.Quantize, OpCode.HardSwish };
-        static readonly int[] Binary = { OpCode.Add, OpCode.Mul };
+        static readonly int[] Binary = { OpCode.Add, OpCode.Sub, OpCode.Mul };
+        /// <summary>The ops whose int16 kernels (format 1.3) may also run in place, int16 in and out.</summary>
+        static readonly int[] Int16InPlace = { OpCode.Add, OpCode.Sub, OpCode.Mul, OpCode.LeakyRelu };
 
         public static void AssertValid(PackGraph g, string kernelTier = "reference", bool overwriteModelInputs = false)
         {
@@ -136,8 +138,9 @@ namespace Mote.Packer.Tests.Planning
             if (applied) Assert.Equal(x.ArenaOffset, o.ArenaOffset);
             if (!view)
             {
-                Assert.Equal(DataType.Int8, x.DataType);
-                Assert.Equal(DataType.Int8, o.DataType);
+                int dtype = Int16InPlace.Contains(op.Code) && x.DataType == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+                Assert.Equal(dtype, x.DataType);
+                Assert.Equal(dtype, o.DataType);
             }
             if (Binary.Contains(op.Code)) Assert.Equal(o.Shape, x.Shape);
         }

@@ -204,6 +204,63 @@ public class TfliteQuantMathTests
     }
 
     [Fact]
+    public void AddInt16_DifferentInputScales_UsesLeftShift15AndInt16ActivationRange()
+    {
+        // As the int8 case but left shift 15: output 1 / (2^15 * 0.5) = 2^-14 = 0.5 * 2^-13 -> (2^30, -13).
+        // RELU6 at scale 0.5, zero point 0 on int16: [0, 12].
+        var p = new AddParams();
+        TfliteQuantMath.Add(0.5f, 0, 0.25f, 0, 0.5f, 0, TfliteQuantMath.ActivationRelu6, Mote.Runtime.Format.DataType.Int16, p);
+        Assert.Equal(15, p.LeftShift);
+        Assert.Equal(Mote.Runtime.Format.DataType.Int16, p.ElementType);
+        Assert.Equal((0, 1 << 30, 0), (p.Input1Offset, p.Input1Multiplier, p.Input1Shift));
+        Assert.Equal((0, 1 << 30, -1), (p.Input2Offset, p.Input2Multiplier, p.Input2Shift));
+        Assert.Equal((0, 1 << 30, -13), (p.OutputOffset, p.OutputMultiplier, p.OutputShift));
+        Assert.Equal((0, 12), (p.ActivationMin, p.ActivationMax));
+    }
+
+    [Theory]
+    [InlineData(TfliteQuantMath.ActivationNone, 0.001f, -32768, 32767)]
+    [InlineData(TfliteQuantMath.ActivationRelu, 0.001f, 0, 32767)]
+    [InlineData(TfliteQuantMath.ActivationRelu6, 0.001f, 0, 6000)]       // round(6 / 0.001f) = 6000
+    [InlineData(TfliteQuantMath.ActivationRelu6, 1e-6f, 0, 32767)]       // 6e6 clamps to the int16 maximum
+    [InlineData(TfliteQuantMath.ActivationReluN1To1, 1f / 16384, -16384, 16384)]
+    [InlineData(TfliteQuantMath.ActivationReluN1To1, 1e-5f, -32768, 32767)] // +-100000 clamp to int16
+    public void ActivationRange_Int16_ClampsToTheInt16Range(int activation, float scale, int min, int max)
+    {
+        TfliteQuantMath.ActivationRange(activation, scale, 0, Mote.Runtime.Format.DataType.Int16, out int lo, out int hi);
+        Assert.Equal((min, max), (lo, hi));
+    }
+
+    [Fact]
+    public void Sub_PowerOfTwoScales_MatchesAddParams()
+    {
+        // Exact in float and double alike: SUB's params equal ADD's (int8: left shift 20, output (2^30, -18)).
+        var s = new AddParams();
+        var a = new AddParams();
+        TfliteQuantMath.Sub(0.5f, 2, 0.25f, -1, 0.5f, 3, TfliteQuantMath.ActivationRelu6, Mote.Runtime.Format.DataType.Int8, s);
+        TfliteQuantMath.Add(0.5f, 2, 0.25f, -1, 0.5f, 3, TfliteQuantMath.ActivationRelu6, a);
+        Assert.Equal((20, -2, 1 << 30, 0, 1, 1 << 30, -1), (s.LeftShift, s.Input1Offset, s.Input1Multiplier, s.Input1Shift, s.Input2Offset, s.Input2Multiplier, s.Input2Shift));
+        Assert.Equal((3, 1 << 30, -18, 3, 15), (s.OutputOffset, s.OutputMultiplier, s.OutputShift, s.ActivationMin, s.ActivationMax));
+        Assert.Equal((a.Input1Multiplier, a.OutputMultiplier), (s.Input1Multiplier, s.OutputMultiplier));
+    }
+
+    [Fact]
+    public void Sub_NonPowerOfTwoScales_RoundsTheRealMultipliersToFloatLikeTflm()
+    {
+        // TFLM's CalculateOpDataSub divides in float: a float mantissa has 24 bits, so
+        // round(q * 2^31) of a float q in [0.5, 1) is a multiple of 2^7. ADD divides in double and
+        // 0.3f / 1.4f has no such short mantissa, so the two differ.
+        var s = new AddParams();
+        var a = new AddParams();
+        TfliteQuantMath.Sub(0.3f, 0, 0.7f, 0, 0.9f, 0, TfliteQuantMath.ActivationNone, Mote.Runtime.Format.DataType.Int16, s);
+        TfliteQuantMath.Add(0.3f, 0, 0.7f, 0, 0.9f, 0, TfliteQuantMath.ActivationNone, Mote.Runtime.Format.DataType.Int16, a);
+        Assert.Equal(0, s.Input1Multiplier % 128);
+        Assert.Equal(0, s.OutputMultiplier % 128);
+        Assert.NotEqual(a.Input1Multiplier, s.Input1Multiplier);
+        Assert.Equal(a.Input1Shift, s.Input1Shift);
+    }
+
+    [Fact]
     public void Softmax_ScaleOneSixteenth_MatchesHandDerivedParams()
     {
         // 1 * 2^-4 * 2^26 = 2^22 = 0.5 * 2^23 -> (2^30, 23);

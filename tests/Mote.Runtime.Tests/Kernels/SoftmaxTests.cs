@@ -144,5 +144,45 @@ namespace Mote.Runtime.Tests.Kernels
                 }
             }
         }
+
+        // ---- int8 -> int16 (output scale 1/65536, zero point -32768)
+
+        private static int[] RunInt16(SoftmaxParams p, int[] values)
+        {
+            p.OutputIsInt16 = true;
+            byte[] output = new byte[2 * values.Length + 2];
+            Softmax.Eval(p, I8(values), 0, output, 2);
+            Assert.Equal(0, output[0] | output[1]); // nothing written before the start
+            var r = new int[values.Length];
+            for (int i = 0; i < r.Length; i++) r[i] = BitConverter.ToInt16(output, 2 + 2 * i);
+            return r;
+        }
+
+        [Theory]
+        [InlineData(1, 32767)]   // p = 1 -> 65536 - 32768 = 32768, clamped
+        [InlineData(2, 0)]       // p = 1/2 -> 32768 - 32768
+        [InlineData(4, -16384)]  // p = 1/4 -> 16384 - 32768
+        [InlineData(512, -32640)] // p = 1/512 -> 128 - 32768: past the int8 output's limit, fine for int16
+        [InlineData(4095, -32752)] // p = 1/4095 -> 16.004 -> 16 - 32768; sum 4095 still fits TFLM's int32
+        public void Eval_Int16OutputEqualValues_GiveEqualExactProbabilities(int depth, int expected)
+        {
+            Assert.Equal(Repeat(expected, depth), RunInt16(Params(1, depth), Repeat(-20, depth)));
+        }
+
+        [Fact]
+        public void Eval_Int16OutputSumOverflowingTflmInt32_GivesMinusEverywhereWithoutThrowing()
+        {
+            Assert.Equal(Repeat(-32768, 4096), RunInt16(Params(1, 4096), Repeat(3, 4096)));
+        }
+
+        [Fact]
+        public void Eval_Int16OutputThreeValuesHandComputed_MatchesRoundedProbabilities()
+        {
+            // Row (16, 0, -16) at scale 1/16: p = 0.665241, 0.244728, 0.090031 -> * 65536 =
+            // 43597.2, 16038.5, 5900.2 -> minus 32768: 10829, -16729, -26868 (within one step of TFLM's fixed point).
+            var actual = RunInt16(Params(1, 3), new[] { 16, 0, -16 });
+            var expected = new[] { 10829, -16729, -26868 };
+            for (int i = 0; i < 3; i++) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1, $"index {i}: {actual[i]} vs {expected[i]}");
+        }
     }
 }

@@ -20,10 +20,13 @@ namespace Mote.Packer.Planning
     /// <item>LOGISTIC, TANH, RELU, RELU6, LEAKY_RELU, QUANTIZE, HARD_SWISH (reference tier): int8 in and out,
     /// same element count; each reference kernel is one loop that reads input[i], computes, then writes
     /// output[i], and touches no other element, so writing element i never destroys an element still to be read.</item>
-    /// <item>ADD, MUL (reference tier): the aliased input has exactly the output's shape (so it is read at the
+    /// <item>ADD, SUB, MUL (reference tier): the aliased input has exactly the output's shape (so it is read at the
     /// same flat index as the element written, also on the broadcasting path, whose strides for that input are
     /// the output's row-major strides); the other input, broadcast or not, is a different buffer live at the
     /// same step and so never overlaps the output.</item>
+    /// <item>int16 (format 1.3): ADD, SUB, MUL and LEAKY_RELU with int16 input and output — their int16 kernels
+    /// read the two bytes of element i before writing the two bytes of output element i, as above. Every other
+    /// op runs in place on int8 only.</item>
     /// </list>
     /// Conditions for every alias: the input is an activation that no operator after this one reads (it dies
     /// here); a model output is never overwritten because it lives to the end. Model inputs stay intact after
@@ -52,11 +55,20 @@ namespace Mote.Packer.Planning
                 case OpCode.Quantize:
                 case OpCode.HardSwish:
                 case OpCode.Add:
+                case OpCode.Sub:
                 case OpCode.Mul:
                     return true;
                 default:
                     return false;
             }
+        }
+
+        /// <summary>int8 in and out for every whitelisted kernel; int16 in and out for the int16 element-wise kernels of ADD, SUB, MUL and LEAKY_RELU.</summary>
+        static bool InPlaceElementType(int code, int inputType, int outputType)
+        {
+            if (inputType == DataType.Int8 && outputType == DataType.Int8) return true;
+            return inputType == DataType.Int16 && outputType == DataType.Int16
+                && (code == OpCode.Add || code == OpCode.Sub || code == OpCode.Mul || code == OpCode.LeakyRelu);
         }
 
         static bool SameShape(int[] a, int[] b)
@@ -91,7 +103,8 @@ namespace Mote.Packer.Planning
                 int o = op.Outputs[0];
                 if (o < 0 || g.Tensors[o].IsConstant || g.Tensors[o].IsVariable || isInput[o]) continue;
                 var ot = g.Tensors[o];
-                int candidates = op.Code == OpCode.Add || op.Code == OpCode.Mul ? Math.Min(2, op.Inputs.Length) : Math.Min(1, op.Inputs.Length);
+                bool binary = op.Code == OpCode.Add || op.Code == OpCode.Sub || op.Code == OpCode.Mul;
+                int candidates = binary ? Math.Min(2, op.Inputs.Length) : Math.Min(1, op.Inputs.Length);
                 for (int k = 0; k < candidates; k++)
                 {
                     int x = op.Inputs[k];
@@ -106,9 +119,9 @@ namespace Mote.Packer.Planning
                     }
                     else if (inputBytes[x] && !overwriteModelInputs)
                         continue;
-                    else if (xt.DataType != DataType.Int8 || ot.DataType != DataType.Int8)
+                    else if (!InPlaceElementType(op.Code, xt.DataType, ot.DataType))
                         continue;
-                    else if (op.Code == OpCode.Add || op.Code == OpCode.Mul)
+                    else if (binary)
                     {
                         if (!SameShape(xt.Shape, ot.Shape)) continue;
                         rule = "elementwise, input " + k + " has the output's shape";

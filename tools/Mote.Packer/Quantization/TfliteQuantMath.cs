@@ -1,4 +1,5 @@
 using System;
+using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
 
 namespace Mote.Packer.Quantization;
@@ -27,6 +28,9 @@ public static class TfliteQuantMath
 
     /// <summary>TFLM ADD int8: inputs are shifted left by 20 before rescaling.</summary>
     public const int AddLeftShiftInt8 = 20;
+
+    /// <summary>TFLM ADD and SUB int16: inputs are shifted left by 15 (65535 * 2^15 still fits an int32).</summary>
+    public const int AddLeftShiftInt16 = 15;
 
     /// <summary>
     /// Follows TFLM QuantizeMultiplier (tensorflow/lite/kernels/internal/quantization_util.cc),
@@ -115,6 +119,15 @@ public static class TfliteQuantMath
     /// </summary>
     public static void ActivationRange(int fusedActivation, float outputScale, int outputZeroPoint, out int min, out int max) =>
         ActivationRange(fusedActivation, outputScale, outputZeroPoint, sbyte.MinValue, sbyte.MaxValue, out min, out max);
+
+    /// <summary>
+    /// As <see cref="ActivationRange(int, float, int, out int, out int)"/> for an int8 or int16
+    /// output (<paramref name="dataType"/>): the bounds are clamped to [-128, 127] or
+    /// [-32768, 32767] (CalculateActivationRangeQuantized uses the output type's limits).
+    /// </summary>
+    public static void ActivationRange(int fusedActivation, float outputScale, int outputZeroPoint, int dataType, out int min, out int max) =>
+        ActivationRange(fusedActivation, outputScale, outputZeroPoint,
+            dataType == DataType.Int16 ? short.MinValue : sbyte.MinValue, dataType == DataType.Int16 ? short.MaxValue : sbyte.MaxValue, out min, out max);
 
     /// <summary>
     /// <see cref="ActivationRange(int, float, int, out int, out int)"/> for an output type whose
@@ -251,19 +264,61 @@ public static class TfliteQuantMath
     public static void Add(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
         int fusedActivation, AddParams p)
     {
+        Add(in1Scale, in1Zp, in2Scale, in2Zp, outScale, outZp, fusedActivation, DataType.Int8, p);
+    }
+
+    /// <summary>
+    /// As <see cref="Add(float, int, float, int, float, int, int, AddParams)"/> for an int8 or
+    /// int16 output (<paramref name="dataType"/>): TFLM's CalculateOpDataAdd uses LeftShift 15
+    /// for int16 (20 for int8) and clamps the activation range to the output type's range.
+    /// </summary>
+    public static void Add(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
+        int fusedActivation, int dataType, AddParams p)
+    {
         ArgumentNullException.ThrowIfNull(p);
+        int leftShift = dataType == DataType.Int16 ? AddLeftShiftInt16 : AddLeftShiftInt8;
+        p.ElementType = dataType;
         p.Input1Offset = -in1Zp;
         p.Input2Offset = -in2Zp;
         p.OutputOffset = outZp;
-        p.LeftShift = AddLeftShiftInt8;
+        p.LeftShift = leftShift;
         double twiceMaxInputScale = 2 * (double)Math.Max(in1Scale, in2Scale);
         double realInput1Multiplier = (double)in1Scale / twiceMaxInputScale;
         double realInput2Multiplier = (double)in2Scale / twiceMaxInputScale;
-        double realOutputMultiplier = twiceMaxInputScale / ((1 << AddLeftShiftInt8) * (double)outScale);
+        double realOutputMultiplier = twiceMaxInputScale / ((1 << leftShift) * (double)outScale);
         QuantizeMultiplierSmallerThanOneExp(realInput1Multiplier, out p.Input1Multiplier, out p.Input1Shift);
         QuantizeMultiplierSmallerThanOneExp(realInput2Multiplier, out p.Input2Multiplier, out p.Input2Shift);
         QuantizeMultiplierSmallerThanOneExp(realOutputMultiplier, out p.OutputMultiplier, out p.OutputShift);
-        ActivationRange(fusedActivation, outScale, outZp, out p.ActivationMin, out p.ActivationMax);
+        ActivationRange(fusedActivation, outScale, outZp, dataType, out p.ActivationMin, out p.ActivationMax);
+    }
+
+    /// <summary>
+    /// Follows TFLM CalculateOpDataSub (micro/kernels/sub_common.cc) for an int8 or int16 output.
+    /// ADD's formulas, but TFLM does them in FLOAT before widening to double (unlike ADD):
+    ///  twiceMax = 2 * max(in1Scale, in2Scale) (float);
+    ///  input multipliers = (double)(inNScale / twiceMax) (float quotient);
+    ///  output multiplier = (double)(twiceMax / ((1 &lt;&lt; LeftShift) * outScale)) (float product
+    ///  and quotient), LeftShift 20 for int8, 15 for int16;
+    ///  each through QuantizeMultiplierSmallerThanOneExp; activation range for the output type.
+    /// </summary>
+    public static void Sub(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
+        int fusedActivation, int dataType, AddParams p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        int leftShift = dataType == DataType.Int16 ? AddLeftShiftInt16 : AddLeftShiftInt8;
+        p.ElementType = dataType;
+        p.Input1Offset = -in1Zp;
+        p.Input2Offset = -in2Zp;
+        p.OutputOffset = outZp;
+        p.LeftShift = leftShift;
+        float twiceMaxInputScale = (float)(2 * Math.Max(in1Scale, in2Scale));
+        double realInput1Multiplier = (double)(float)(in1Scale / twiceMaxInputScale);
+        double realInput2Multiplier = (double)(float)(in2Scale / twiceMaxInputScale);
+        double realOutputMultiplier = (double)(float)(twiceMaxInputScale / (float)((1 << leftShift) * outScale));
+        QuantizeMultiplierSmallerThanOneExp(realInput1Multiplier, out p.Input1Multiplier, out p.Input1Shift);
+        QuantizeMultiplierSmallerThanOneExp(realInput2Multiplier, out p.Input2Multiplier, out p.Input2Shift);
+        QuantizeMultiplierSmallerThanOneExp(realOutputMultiplier, out p.OutputMultiplier, out p.OutputShift);
+        ActivationRange(fusedActivation, outScale, outZp, dataType, out p.ActivationMin, out p.ActivationMax);
     }
 
     /// <summary>
@@ -309,14 +364,26 @@ public static class TfliteQuantMath
     public static void Mul(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
         int fusedActivation, MulParams p)
     {
+        Mul(in1Scale, in1Zp, in2Scale, in2Zp, outScale, outZp, fusedActivation, DataType.Int8, p);
+    }
+
+    /// <summary>
+    /// As <see cref="Mul(float, int, float, int, float, int, int, MulParams)"/> for an int8 or int16
+    /// output (<paramref name="dataType"/>): the same multiplier; the activation range is clamped to
+    /// the output type's range. (TFLM's int16 MUL also requires zero points 0; the importer checks.)
+    /// </summary>
+    public static void Mul(float in1Scale, int in1Zp, float in2Scale, int in2Zp, float outScale, int outZp,
+        int fusedActivation, int dataType, MulParams p)
+    {
         ArgumentNullException.ThrowIfNull(p);
+        p.ElementType = dataType;
         p.Input1Offset = -in1Zp;
         p.Input2Offset = -in2Zp;
         p.OutputOffset = outZp;
         double real = (double)in1Scale * (double)in2Scale / (double)outScale;
         QuantizeMultiplier(real, out p.OutputMultiplier, out p.OutputShift);
         RequireShiftAtMost30(p.OutputShift, real);
-        ActivationRange(fusedActivation, outScale, outZp, out p.ActivationMin, out p.ActivationMax);
+        ActivationRange(fusedActivation, outScale, outZp, dataType, out p.ActivationMin, out p.ActivationMax);
     }
 
     /// <summary>TFLM int8 LOGISTIC and TANH rescale the input to Q4.27 (kInputIntegerBits).</summary>

@@ -63,7 +63,7 @@ namespace Mote.Runtime.Kernels
         ///     OutputMultiplier, OutputShift) + OutputOffset, clamped to
         ///     [ActivationMin, ActivationMax].
         /// </summary>
-        private static int AddOne(AddParams p, int x1, int x2)
+        internal static int AddOne(AddParams p, int x1, int x2)
         {
             int input1Val = p.Input1Offset + x1;
             int input2Val = p.Input2Offset + x2;

@@ -56,7 +56,7 @@ namespace Mote.Runtime.Kernels
         ///     + OutputOffset (the multiplier is in1_scale * in2_scale / out_scale);
         ///  4. clamp to [ActivationMin, ActivationMax].
         /// </summary>
-        private static int MulOne(MulParams p, int x1, int x2)
+        internal static int MulOne(MulParams p, int x1, int x2)
         {
             int product = (p.Input1Offset + x1) * (p.Input2Offset + x2);
             int v = unchecked(p.OutputOffset + FixedPoint.MultiplyByQuantizedMultiplier(product, p.OutputMultiplier, p.OutputShift));

@@ -28,9 +28,13 @@
 namespace Mote.Runtime.Kernels
 {
     /// <summary>
-    /// SOFTMAX int8 -> int8 (output scale 1/256, zero point -128), TFLM's
-    /// gemmlowp fixed-point algorithm (reference_ops::Softmax). See the comment at
-    /// the top of this file for rows where TFLM aborts.
+    /// SOFTMAX int8 -> int8 (output scale 1/256, zero point -128) or int8 -> int16
+    /// (<see cref="SoftmaxParams.OutputIsInt16"/>: scale 1/65536, zero point -32768), TFLM's
+    /// gemmlowp fixed-point algorithm (reference_ops::Softmax&lt;int8, OutputT&gt;, whose output
+    /// exponent is bitsOverUnit + 31 - the output's bit count). See the comment at the top of this
+    /// file for rows where TFLM aborts. An int16 output never reaches TFLM's exponent check; a row
+    /// whose sum of exps reaches 4096.0 (raw 2^31, where TFLM's int32 sum overflows) is written
+    /// as -32768 everywhere.
     /// </summary>
     public static class Softmax
     {
@@ -58,10 +62,12 @@ namespace Mote.Runtime.Kernels
         public static void Eval(SoftmaxParams p, byte[] input, int inputStart, byte[] output, int outputStart)
         {
             int depth = p.Depth;
+            bool wide = p.OutputIsInt16;
+            int outMin = wide ? -32768 : -128, outMax = wide ? 32767 : 127, outBits = wide ? 16 : 8;
             for (int row = 0; row < p.Rows; row++)
             {
                 int inBase = inputStart + row * depth;
-                int outBase = outputStart + row * depth;
+                int outBase = outputStart + row * depth * (wide ? 2 : 1);
 
                 int max = -128;
                 for (int c = 0; c < depth; c++)
@@ -72,6 +78,8 @@ namespace Mote.Runtime.Kernels
 
                 // Sum of exps in Q12.19. Each term is at most 2^19, so checking
                 // after every addition keeps the int32 sum far from overflow.
+                // int16 output: TFLM's exponent check cannot fail, only the int32
+                // sum can overflow (>= 2^31, 4096.0); the check stops just before.
                 int sum = 0;
                 bool overLimit = false;
                 for (int c = 0; c < depth; c++)
@@ -79,8 +87,14 @@ namespace Mote.Runtime.Kernels
                     int diff = (sbyte)input[inBase + c] - max;
                     if (diff >= p.DiffMin)
                     {
-                        sum += FixedPoint.Rescale(ExpOfDiff(p, diff), 0, AccumulationIntegerBits);
-                        if (sum >= SumLimit)
+                        int term = FixedPoint.Rescale(ExpOfDiff(p, diff), 0, AccumulationIntegerBits);
+                        if (wide && term > int.MaxValue - sum)
+                        {
+                            overLimit = true;
+                            break;
+                        }
+                        sum += term;
+                        if (!wide && sum >= SumLimit)
                         {
                             overLimit = true;
                             break;
@@ -94,33 +108,42 @@ namespace Mote.Runtime.Kernels
                     // (see the top of the file). sum <= 0 cannot happen with a
                     // valid DiffMin <= 0 (the row maximum always contributes 1.0);
                     // it is handled the same way defensively.
-                    for (int c = 0; c < depth; c++)
-                    {
-                        output[outBase + c] = unchecked((byte)(sbyte)(-128));
-                    }
+                    for (int c = 0; c < depth; c++) Store(output, outBase, c, outMin, wide);
                     continue;
                 }
 
                 int numBitsOverUnit;
                 int shiftedScale = FixedPoint.GetReciprocal(sum, AccumulationIntegerBits, out numBitsOverUnit);
-                int exponent = numBitsOverUnit + 31 - 8; // in [23, 31] below the limit
+                int exponent = numBitsOverUnit + 31 - outBits; // int8: in [23, 31] below the limit; int16: [15, 27]
 
                 for (int c = 0; c < depth; c++)
                 {
                     int diff = (sbyte)input[inBase + c] - max;
-                    int outVal = -128;
+                    int outVal = outMin;
                     if (diff >= p.DiffMin)
                     {
                         int e = ExpOfDiff(p, diff);
                         int unsat = FixedPoint.RoundingDivideByPOT(
                             FixedPoint.SaturatingRoundingDoublingHighMul(shiftedScale, e), exponent);
-                        outVal = unsat - 128;
-                        if (outVal < -128) outVal = -128;
-                        if (outVal > 127) outVal = 127;
+                        outVal = unsat + outMin;
+                        if (outVal < outMin) outVal = outMin;
+                        if (outVal > outMax) outVal = outMax;
                     }
-                    output[outBase + c] = (byte)(sbyte)outVal;
+                    Store(output, outBase, c, outVal, wide);
                 }
             }
+        }
+
+        /// <summary>Element c of a row starting at base: int8, or int16 little-endian when wide.</summary>
+        private static void Store(byte[] output, int rowStart, int c, int value, bool wide)
+        {
+            if (wide)
+            {
+                int at = rowStart + 2 * c;
+                output[at] = (byte)value;
+                output[at + 1] = (byte)(value >> 8);
+            }
+            else output[rowStart + c] = (byte)(sbyte)value;
         }
 
         /// <summary>exp(beta * scale * diff) in Q0.31 for diff &lt;= 0, as TFLM computes it.</summary>
