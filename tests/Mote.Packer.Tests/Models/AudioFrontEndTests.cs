@@ -43,6 +43,49 @@ namespace Mote.Packer.Tests.Models
                 if (expected[i] != actual[i]) Assert.Fail($"{what}: byte {i} is {actual[i]}, TFLM {expected[i]}");
         }
 
+        /// <summary>
+        /// SIGNAL_RFFT for lengths with radix-2 stages too (TFLM's vectors only have 512 = 4^4 x 2): kiss_fft's
+        /// fixed-point FFT divides by the length, so each bin is within a few rounding steps of DFT(x)[k] / N.
+        /// Two frames per input, the second padded (input rows shorter than the FFT).
+        /// </summary>
+        [Theory]
+        [InlineData(8)]
+        [InlineData(16)]
+        [InlineData(32)]
+        [InlineData(128)]
+        [InlineData(1024)]
+        public void SignalRfft_OtherLengths_AreTheScaledDft(int fft)
+        {
+            int half = fft / 2, length = fft - 3;
+            var factors = SignalRfft.Factors(half);
+            var p = new SignalRfftParams { FftLength = fft, Half = half, InputLength = length, Frames = 2, Factors = factors, SplitStart = 4 * SignalRfft.TwiddleCount(factors) };
+            var tables = TfliteImporter.RfftTwiddles(fft);
+            Assert.Equal(p.SplitStart + 4 * (half / 2), tables.Length);
+            var rng = new Random(fft);
+            var x = new short[2 * length];
+            for (int i = 0; i < x.Length; i++) x[i] = (short)rng.Next(-20000, 20001);
+            var input = new byte[2 * x.Length];
+            Buffer.BlockCopy(x, 0, input, 0, input.Length);
+            var output = new byte[2 * 2 * (fft + 2)];
+            SignalRfft.Eval(p, input, 0, tables, 0, output, 0);
+            double tolerance = 2 + Math.Log2(fft);
+            for (int f = 0; f < 2; f++)
+                for (int k = 0; k <= half; k++)
+                {
+                    double re = 0, im = 0;
+                    for (int n = 0; n < length; n++)
+                    {
+                        double a = -2 * Math.PI * k * n / fft;
+                        re += x[f * length + n] * Math.Cos(a);
+                        im += x[f * length + n] * Math.Sin(a);
+                    }
+                    int at = 2 * (f * (fft + 2) + 2 * k);
+                    double gotRe = BitConverter.ToInt16(output, at), gotIm = BitConverter.ToInt16(output, at + 2);
+                    Assert.True(Math.Abs(gotRe - re / fft) <= tolerance && Math.Abs(gotIm - im / fft) <= tolerance,
+                        $"fft {fft} frame {f} bin {k}: got ({gotRe}, {gotIm}), DFT / N = ({re / fft:F1}, {im / fft:F1})");
+                }
+        }
+
         [SkippableFact]
         public void SignalKernels_OnTflmInputs_ReproduceTflmOutputs()
         {
