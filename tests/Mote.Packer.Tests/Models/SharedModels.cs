@@ -24,6 +24,8 @@ namespace Mote.Packer.Tests.Models
             "seanet_conv0_int16", "seanet_transpose_conv0_int16",
             // int16 activations (issue 9).
             "seanet_add0_int16", "seanet_sub0_int16", "seanet_leaky_relu0_int16",
+            // Issue 9: the micro_speech audio front end (signal-library ops, CAST, int32 arithmetic).
+            "audio_preprocessor_int8",
         };
 
         /// <summary>Single-op cases of ../shared/opzoo whose op Mote supports (the core eight and format 1.1's twelve).</summary>
