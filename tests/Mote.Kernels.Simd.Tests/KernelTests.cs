@@ -37,6 +37,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void Requant_ShiftsMinus31To30EdgeMultipliersAndAccumulators_BitExactWithFixedPoint()
+        {
+            Assert.True(RandomCases.RequantSweep() > 100000);
+        }
+
+        [Fact]
         public void FullyConnected_Depths0To65_BitExactWithReference()
         {
             for (int depth = 0; depth <= 4 * 16 + 1; depth++)
