@@ -4,6 +4,9 @@ using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
 using Reference = Mote.Runtime.Kernels;
 
+// AvxVnni is marked [RequiresPreviewFeatures] in the net8.0 reference assembly only; the JIT treats it as any ISA class.
+#pragma warning disable CA2252
+
 namespace Mote.Kernels.Simd
 {
     /// <summary>
@@ -27,6 +30,7 @@ namespace Mote.Kernels.Simd
             delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4 =
                 Dp.IsSupported ? &DotLeaf.Dot4Sdot                        // ARMv8.2 dotprod (Pi 5)
                 : AdvSimd.Arm64.IsSupported ? &DotLeaf.Dot4Smull          // ARMv8.0 NEON (Pi 4)
+                : AvxVnni.IsSupported ? &DotLeaf.Dot4AvxVnni              // x64 AVX-VNNI vpdpbusd
                 : Avx2.IsSupported ? &DotLeaf.Dot4Avx2                    // x64 AVX2 vpmaddwd
                 : Sse41.IsSupported ? &DotLeaf.Dot4Sse41                  // x64 SSE4.1 pmaddwd
                 : Vector128.IsHardwareAccelerated ? &DotLeaf.Dot4Vector128 // other Vector128 hardware
