@@ -33,21 +33,22 @@ namespace Mote.Kernels.Simd
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
             byte[] output, int outputStart)
         {
+            bool pointwise = p.FilterHeight == 1 && p.FilterWidth == 1 && p.PadTop == 0 && p.PadLeft == 0;
+            int filterSize = p.FilterHeight * p.FilterWidth * p.InputChannels;
+            int n = pointwise ? p.InputChannels : filterSize; // the dot length
             // Hardware path, chosen here and only here: a 4-output-channel dot (input loaded once) and,
             // for the last OutputChannels % 4 channels, the one-channel leaf.
             delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4 =
                 Dp.IsSupported ? &DotLeaf.Dot4Sdot                        // ARMv8.2 dotprod (Pi 5)
                 : AdvSimd.Arm64.IsSupported ? &DotLeaf.Dot4Smull          // ARMv8.0 NEON (Pi 4)
-                : AvxVnni.IsSupported ? &DotLeaf.Dot4AvxVnni              // x64 AVX-VNNI vpdpbusd
-                : Avx2.IsSupported ? &DotLeaf.Dot4Avx2                    // x64 AVX2 vpmaddwd
+                : AvxVnni.IsSupported && n >= 64 ? &DotLeaf.Dot4AvxVnni   // x64 AVX-VNNI vpdpbusd (pays from n = 64: docs/simd.md)
+                : Avx2.IsSupported && n >= 16 ? &DotLeaf.Dot4Avx2         // x64 AVX2 vpmaddwd (pays from n = 16)
                 : Sse41.IsSupported ? &DotLeaf.Dot4Sse41                  // x64 SSE4.1 pmaddwd
                 : Vector128.IsHardwareAccelerated ? &DotLeaf.Dot4Vector128 // other Vector128 hardware
                 : null;
             delegate*<sbyte*, sbyte*, int, int, int> dot =
                 Dp.IsSupported ? &DotLeaf.DotSdot : AdvSimd.Arm64.IsSupported ? &DotLeaf.DotSmull : &DotLeaf.DotVector128;
             int outC = p.OutputChannels;
-            bool pointwise = p.FilterHeight == 1 && p.FilterWidth == 1 && p.PadTop == 0 && p.PadLeft == 0;
-            int filterSize = p.FilterHeight * p.FilterWidth * p.InputChannels;
             if (dot4 == null || !DotLeaf.OffsetSupported(p.InputOffset) || outC > MaxChannels || !pointwise && filterSize > MaxPatchBytes)
             {
                 Reference.Conv2D.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);

@@ -25,13 +25,14 @@ namespace Mote.Kernels.Simd
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
             byte[] output, int outputStart)
         {
+            int n = p.AccumDepth; // the dot length
             // Hardware path, chosen here and only here: a 4-output-channel dot (input loaded once) and,
             // for the last OutputDepth % 4 channels, the one-channel leaf.
             delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4 =
                 Dp.IsSupported ? &DotLeaf.Dot4Sdot                        // ARMv8.2 dotprod (Pi 5)
                 : AdvSimd.Arm64.IsSupported ? &DotLeaf.Dot4Smull          // ARMv8.0 NEON (Pi 4)
-                : AvxVnni.IsSupported ? &DotLeaf.Dot4AvxVnni              // x64 AVX-VNNI vpdpbusd
-                : Avx2.IsSupported ? &DotLeaf.Dot4Avx2                    // x64 AVX2 vpmaddwd
+                : AvxVnni.IsSupported && n >= 64 ? &DotLeaf.Dot4AvxVnni   // x64 AVX-VNNI vpdpbusd (pays from n = 64: docs/simd.md)
+                : Avx2.IsSupported && n >= 16 ? &DotLeaf.Dot4Avx2         // x64 AVX2 vpmaddwd (pays from n = 16)
                 : Sse41.IsSupported ? &DotLeaf.Dot4Sse41                  // x64 SSE4.1 pmaddwd
                 : Vector128.IsHardwareAccelerated ? &DotLeaf.Dot4Vector128 // other Vector128 hardware
                 : null;
