@@ -36,11 +36,16 @@ namespace Mote.Kernels.Simd
             bool pointwise = p.FilterHeight == 1 && p.FilterWidth == 1 && p.PadTop == 0 && p.PadLeft == 0;
             int filterSize = p.FilterHeight * p.FilterWidth * p.InputChannels;
             int n = pointwise ? p.InputChannels : filterSize; // the dot length
+            // Every dot reads real input (im2col rows always do; pointwise when no output pixel maps
+            // outside the image): then the VNNI offset correction can live in the bias (AddToBias).
+            bool everyDotReads = !pointwise || (p.OutputHeight - 1) * p.StrideHeight < p.InputHeight && (p.OutputWidth - 1) * p.StrideWidth < p.InputWidth;
+            bool foldVnni = AvxVnni.IsSupported && n >= 64 && everyDotReads;
             // Hardware path, chosen here and only here: a 4-output-channel dot (input loaded once) and,
             // for the last OutputChannels % 4 channels, the one-channel leaf.
             delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4 =
                 Dp.IsSupported ? &DotLeaf.Dot4Sdot                        // ARMv8.2 dotprod (Pi 5)
                 : AdvSimd.Arm64.IsSupported ? &DotLeaf.Dot4Smull          // ARMv8.0 NEON (Pi 4)
+                : foldVnni ? &DotLeaf.Dot4AvxVnniU8                       // x64 AVX-VNNI vpdpbusd, Σw correction in the bias
                 : AvxVnni.IsSupported && n >= 64 ? &DotLeaf.Dot4AvxVnni   // x64 AVX-VNNI vpdpbusd (pays from n = 64: docs/simd.md)
                 : Avx2.IsSupported && n >= 16 ? &DotLeaf.Dot4Avx2         // x64 AVX2 vpmaddwd (pays from n = 16)
                 : Sse41.IsSupported ? &DotLeaf.Dot4Sse41                  // x64 SSE4.1 pmaddwd
@@ -72,6 +77,7 @@ namespace Mote.Kernels.Simd
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
                 byte* o = outBytes + outputStart;
+                if (foldVnni) Requant.AddToBias(table, outC, flt, filterSize, DotLeaf.VnniPrefix(n), inputOffset);
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;

@@ -241,6 +241,62 @@ namespace Mote.Kernels.Simd
             return r;
         }
 
+        /// <summary>
+        /// <see cref="Dot4AvxVnni"/> without the Σ w accumulators, for callers that fold the offset
+        /// correction into the bias once per kernel call (<see cref="VnniPrefix"/>, <see cref="Requant.AddToBias"/>):
+        /// returns Σ_{i &lt; m} w·(x + 128) + Σ_{m ≤ i &lt; n} w·(x + offset), m = <see cref="VnniPrefix"/>(n).
+        /// </summary>
+        public static Vector128<int> Dot4AvxVnniU8(sbyte* x, sbyte* w, int stride, int n, int offset)
+        {
+            Vector256<int> b0 = Vector256<int>.Zero, b1 = b0, b2 = b0, b3 = b0;
+            Vector256<byte> flip = Vector256.Create((byte)0x80);
+            sbyte* w1 = w + stride, w2 = w1 + stride, w3 = w2 + stride;
+            int i = 0;
+            for (; i + 32 <= n; i += 32)
+            {
+                Vector256<byte> vx = *(Vector256<byte>*)(x + i) ^ flip;
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, vx, *(Vector256<sbyte>*)(w + i));
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, vx, *(Vector256<sbyte>*)(w1 + i));
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, vx, *(Vector256<sbyte>*)(w2 + i));
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, vx, *(Vector256<sbyte>*)(w3 + i));
+            }
+            Vector128<int> a0 = b0.GetLower() + b0.GetUpper(), a1 = b1.GetLower() + b1.GetUpper();
+            Vector128<int> a2 = b2.GetLower() + b2.GetUpper(), a3 = b3.GetLower() + b3.GetUpper();
+            if (i + 16 <= n)
+            {
+                Vector128<byte> vx = *(Vector128<byte>*)(x + i) ^ flip.GetLower();
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, vx, *(Vector128<sbyte>*)(w + i));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, vx, *(Vector128<sbyte>*)(w1 + i));
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, vx, *(Vector128<sbyte>*)(w2 + i));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, vx, *(Vector128<sbyte>*)(w3 + i));
+                i += 16;
+            }
+            Vector128<int> r = Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(a0, a1), Ssse3.HorizontalAdd(a2, a3));
+            if (i + 8 <= n)
+            {
+                Vector128<short> off = Vector128.Create((short)offset);
+                Vector128<short> vx = Sse41.ConvertToVector128Int16(x + i) + off;
+                r += Ssse3.HorizontalAdd(
+                    Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(vx, Sse41.ConvertToVector128Int16(w + i)), Sse2.MultiplyAddAdjacent(vx, Sse41.ConvertToVector128Int16(w1 + i))),
+                    Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(vx, Sse41.ConvertToVector128Int16(w2 + i)), Sse2.MultiplyAddAdjacent(vx, Sse41.ConvertToVector128Int16(w3 + i))));
+                i += 8;
+            }
+            if (i < n)
+            {
+                int c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+                for (; i < n; i++)
+                {
+                    int xo = x[i] + offset;
+                    c0 += w[i] * xo; c1 += w1[i] * xo; c2 += w2[i] * xo; c3 += w3[i] * xo;
+                }
+                r += Vector128.Create(c0, c1, c2, c3);
+            }
+            return r;
+        }
+
+        /// <summary>The prefix <see cref="Dot4AvxVnniU8"/> computes against x + 128: n rounded down to 16.</summary>
+        public static int VnniPrefix(int n) => n & ~15;
+
         // The ARM64 and portable paths run their one-channel leaf four times (the leaves stay leaves
         // for tools/arm64-check); four-row NEON/SDOT leaves are future work.
         public static Vector128<int> Dot4Sdot(sbyte* x, sbyte* w, int stride, int n, int offset) =>

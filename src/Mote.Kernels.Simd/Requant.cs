@@ -65,6 +65,23 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        /// <summary>
+        /// Adds (offset − 128) · Σ_{i &lt; prefix} w[c][i] to the bias of every channel c of the full blocks
+        /// (c &lt; channels rounded down to 4; filter rows <paramref name="stride"/> apart), wrapping: the
+        /// correction that turns <see cref="DotLeaf.Dot4AvxVnniU8"/>'s sums into Σ w·(x + offset).
+        /// </summary>
+        public static void AddToBias(int* table, int channels, sbyte* w, int stride, int prefix, int offset)
+        {
+            int full = channels & ~3;
+            for (int c = 0; c < full; c++)
+            {
+                sbyte* row = w + c * stride;
+                int sum = 0;
+                for (int i = 0; i < prefix; i++) sum += row[i];
+                table[c / 4 * IntsPerBlock + c % 4] += (offset - 128) * sum;
+            }
+        }
+
         /// <summary>Requantizes 4 accumulators with table block <paramref name="t"/>; returns int32 lanes in [min, max].</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> Apply(Vector128<int> acc, int* t, Vector128<int> outputOffset, Vector128<int> min, Vector128<int> max)

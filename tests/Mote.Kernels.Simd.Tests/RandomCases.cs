@@ -50,7 +50,7 @@ namespace Mote.Kernels.Simd.Tests
             bool pointwise = seed % 4 == 0;
             var p = new ConvParams
             {
-                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(40),
+                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(pointwise ? 140 : 40),
                 FilterHeight = pointwise ? 1 : 1 + r.Next(4), FilterWidth = pointwise ? 1 : 1 + r.Next(4),
                 OutputChannels = 1 + r.Next(19), StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3),
                 DilationHeight = 1 + r.Next(2), DilationWidth = 1 + r.Next(2),
