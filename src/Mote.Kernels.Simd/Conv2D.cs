@@ -65,9 +65,12 @@ namespace Mote.Kernels.Simd
             int outH = p.OutputHeight, outW = p.OutputWidth;
             int dH = p.DilationHeight, dW = p.DilationWidth;
             int inputOffset = p.InputOffset;
-            int rowBytes = kW * inC;
             byte pad = (byte)(sbyte)(-inputOffset);
+            int pixels = outH * outW;
+            bool pairs = foldVnni; // two output pixels per dot call (Dot4x2AvxVnniU8)
             sbyte* col = stackalloc sbyte[pointwise ? 1 : filterSize];
+            sbyte* col2 = stackalloc sbyte[pointwise || !pairs ? 1 : filterSize];
+            int* pair = stackalloc int[8];
             int* table = stackalloc int[Requant.TableInts(outC)];
             Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
@@ -81,65 +84,89 @@ namespace Mote.Kernels.Simd
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
-                    for (int oy = 0; oy < outH; oy++)
+                    for (int q = 0; q < pixels;)
                     {
-                        int inYOrigin = oy * p.StrideHeight - p.PadTop;
-                        for (int ox = 0; ox < outW; ox++)
+                        sbyte* x0 = Gather(p, pointwise, batch, q, col, pad, out bool inside);
+                        if (pairs && q + 1 < pixels)
                         {
-                            int inXOrigin = ox * p.StrideWidth - p.PadLeft;
-                            if (pointwise)
+                            // Two output pixels per call: each filter row loaded once for both.
+                            sbyte* x1 = Gather(p, pointwise, batch, q + 1, col2, pad, out _);
+                            int oc = 0;
+                            for (; oc + 4 <= outC; oc += 4)
                             {
-                                // 1x1, stride any, no padding: the tap is in the image when the pixel is.
-                                bool inside = inYOrigin < inH && inXOrigin < inW;
-                                sbyte* px = batch + (inYOrigin * inW + inXOrigin) * inC;
-                                for (int oc = 0; oc < outC; oc += 4)
-                                {
-                                    int count = outC - oc < 4 ? outC - oc : 4;
-                                    Vector128<int> acc = inside ? Sums(dot4, dot, count, px, flt + oc * inC, inC, inC, inputOffset) : Vector128<int>.Zero;
-                                    Requant.Store(Requant.Apply(acc, table + oc / 4 * Requant.IntsPerBlock, outOff, min, max), o, count);
-                                    o += count;
-                                }
-                                continue;
+                                DotLeaf.Dot4x2AvxVnniU8(x0, x1, flt + oc * n, n, n, inputOffset, pair);
+                                int* t = table + oc / 4 * Requant.IntsPerBlock;
+                                Requant.Store(Requant.Apply(*(Vector128<int>*)pair, t, outOff, min, max), o + oc, 4);
+                                Requant.Store(Requant.Apply(*(Vector128<int>*)(pair + 4), t, outOff, min, max), o + outC + oc, 4);
                             }
-                            // im2col: the pixel's patch (kH·kW·Cin, the filter's own layout) is gathered into one
-                            // contiguous row, so each block of 4 channels is one dot of the whole patch. Taps outside
-                            // the image get the value -InputOffset (an int8: the offset is in [-127, 128]): their
-                            // w·(x + offset) is 0, exactly the reference's skipped tap.
-                            int kx0 = 0, kx1 = kW; // in-image taps of a filter row: [kx0, kx1) (monotonic in kx)
-                            while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
-                            while (kx1 > kx0 && inXOrigin + dW * (kx1 - 1) >= inW) kx1--;
-                            sbyte* c = col;
-                            for (int ky = 0; ky < kH; ky++, c += rowBytes)
+                            if (oc < outC)
                             {
-                                int inY = inYOrigin + dH * ky;
-                                if (inY < 0 || inY >= inH) { Unsafe.InitBlockUnaligned(c, pad, (uint)rowBytes); continue; }
-                                sbyte* row = batch + inY * inW * inC;
-                                if (dW == 1)
-                                {
-                                    Unsafe.InitBlockUnaligned(c, pad, (uint)(kx0 * inC));
-                                    Unsafe.CopyBlockUnaligned(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (uint)((kx1 - kx0) * inC));
-                                    Unsafe.InitBlockUnaligned(c + kx1 * inC, pad, (uint)((kW - kx1) * inC));
-                                }
-                                else
-                                {
-                                    for (int kx = 0; kx < kW; kx++)
-                                    {
-                                        if (kx >= kx0 && kx < kx1) Unsafe.CopyBlockUnaligned(c + kx * inC, row + (inXOrigin + dW * kx) * inC, (uint)inC);
-                                        else Unsafe.InitBlockUnaligned(c + kx * inC, pad, (uint)inC);
-                                    }
-                                }
+                                int count = outC - oc;
+                                int* t = table + oc / 4 * Requant.IntsPerBlock;
+                                Requant.Store(Requant.Apply(Sums(dot4, dot, count, x0, flt + oc * n, n, n, inputOffset), t, outOff, min, max), o + oc, count);
+                                Requant.Store(Requant.Apply(Sums(dot4, dot, count, x1, flt + oc * n, n, n, inputOffset), t, outOff, min, max), o + outC + oc, count);
                             }
-                            for (int oc = 0; oc < outC; oc += 4)
-                            {
-                                int count = outC - oc < 4 ? outC - oc : 4;
-                                Vector128<int> acc = Sums(dot4, dot, count, col, flt + oc * filterSize, filterSize, filterSize, inputOffset);
-                                Requant.Store(Requant.Apply(acc, table + oc / 4 * Requant.IntsPerBlock, outOff, min, max), o, count);
-                                o += count;
-                            }
+                            o += 2 * outC;
+                            q += 2;
+                            continue;
                         }
+                        for (int oc = 0; oc < outC; oc += 4)
+                        {
+                            int count = outC - oc < 4 ? outC - oc : 4;
+                            Vector128<int> acc = inside ? Sums(dot4, dot, count, x0, flt + oc * n, n, n, inputOffset) : Vector128<int>.Zero;
+                            Requant.Store(Requant.Apply(acc, table + oc / 4 * Requant.IntsPerBlock, outOff, min, max), o, count);
+                            o += count;
+                        }
+                        q++;
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The dot input of output pixel <paramref name="q"/> (row-major in the batch): pointwise, the input
+        /// pixel itself (<paramref name="inside"/> false when it maps outside the image: its sums are 0);
+        /// otherwise the im2col row gathered into <paramref name="col"/>: the pixel's patch in the filter's
+        /// layout (kH·kW·Cin), taps outside the image set to -InputOffset (an int8: the offset is in
+        /// [-127, 128]), whose w·(x + offset) is 0, exactly the reference's skipped tap.
+        /// </summary>
+        static sbyte* Gather(ConvParams p, bool pointwise, sbyte* batch, int q, sbyte* col, byte pad, out bool inside)
+        {
+            int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels, kH = p.FilterHeight, kW = p.FilterWidth;
+            int oy = q / p.OutputWidth, ox = q - oy * p.OutputWidth;
+            int inYOrigin = oy * p.StrideHeight - p.PadTop, inXOrigin = ox * p.StrideWidth - p.PadLeft;
+            if (pointwise)
+            {
+                inside = inYOrigin < inH && inXOrigin < inW; // 1x1, no padding: the tap is in the image when the pixel is
+                return batch + (inYOrigin * inW + inXOrigin) * inC;
+            }
+            inside = true;
+            int dH = p.DilationHeight, dW = p.DilationWidth, rowBytes = kW * inC;
+            int kx0 = 0, kx1 = kW; // in-image taps of a filter row: [kx0, kx1) (monotonic in kx)
+            while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
+            while (kx1 > kx0 && inXOrigin + dW * (kx1 - 1) >= inW) kx1--;
+            sbyte* c = col;
+            for (int ky = 0; ky < kH; ky++, c += rowBytes)
+            {
+                int inY = inYOrigin + dH * ky;
+                if (inY < 0 || inY >= inH) { Unsafe.InitBlockUnaligned(c, pad, (uint)rowBytes); continue; }
+                sbyte* row = batch + inY * inW * inC;
+                if (dW == 1)
+                {
+                    Unsafe.InitBlockUnaligned(c, pad, (uint)(kx0 * inC));
+                    Unsafe.CopyBlockUnaligned(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (uint)((kx1 - kx0) * inC));
+                    Unsafe.InitBlockUnaligned(c + kx1 * inC, pad, (uint)((kW - kx1) * inC));
+                }
+                else
+                {
+                    for (int kx = 0; kx < kW; kx++)
+                    {
+                        if (kx >= kx0 && kx < kx1) Unsafe.CopyBlockUnaligned(c + kx * inC, row + (inXOrigin + dW * kx) * inC, (uint)inC);
+                        else Unsafe.InitBlockUnaligned(c + kx * inC, pad, (uint)inC);
+                    }
+                }
+            }
+            return col;
         }
 
         /// <summary>Dot products of x with <paramref name="count"/> (1..4) weight rows <paramref name="stride"/> apart, as lanes (unused lanes 0).</summary>

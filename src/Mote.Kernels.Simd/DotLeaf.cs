@@ -294,6 +294,71 @@ namespace Mote.Kernels.Simd
             return r;
         }
 
+        /// <summary>
+        /// <see cref="Dot4AvxVnniU8"/> for two inputs (two output pixels) at once: each filter row is loaded
+        /// once for both. Writes pixel 0's 4 sums to <paramref name="sums"/>[0..3] and pixel 1's to [4..7].
+        /// </summary>
+        public static void Dot4x2AvxVnniU8(sbyte* x0, sbyte* x1, sbyte* w, int stride, int n, int offset, int* sums)
+        {
+            Vector256<int> p0 = Vector256<int>.Zero, p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+            Vector256<byte> flip = Vector256.Create((byte)0x80);
+            sbyte* w1 = w + stride, w2 = w1 + stride, w3 = w2 + stride;
+            int i = 0;
+            for (; i + 32 <= n; i += 32)
+            {
+                Vector256<byte> u = *(Vector256<byte>*)(x0 + i) ^ flip, v = *(Vector256<byte>*)(x1 + i) ^ flip;
+                Vector256<sbyte> f0 = *(Vector256<sbyte>*)(w + i), f1 = *(Vector256<sbyte>*)(w1 + i);
+                p0 = AvxVnni.MultiplyWideningAndAdd(p0, u, f0); q0 = AvxVnni.MultiplyWideningAndAdd(q0, v, f0);
+                p1 = AvxVnni.MultiplyWideningAndAdd(p1, u, f1); q1 = AvxVnni.MultiplyWideningAndAdd(q1, v, f1);
+                Vector256<sbyte> f2 = *(Vector256<sbyte>*)(w2 + i), f3 = *(Vector256<sbyte>*)(w3 + i);
+                p2 = AvxVnni.MultiplyWideningAndAdd(p2, u, f2); q2 = AvxVnni.MultiplyWideningAndAdd(q2, v, f2);
+                p3 = AvxVnni.MultiplyWideningAndAdd(p3, u, f3); q3 = AvxVnni.MultiplyWideningAndAdd(q3, v, f3);
+            }
+            Vector128<int> a0 = p0.GetLower() + p0.GetUpper(), a1 = p1.GetLower() + p1.GetUpper();
+            Vector128<int> a2 = p2.GetLower() + p2.GetUpper(), a3 = p3.GetLower() + p3.GetUpper();
+            Vector128<int> c0 = q0.GetLower() + q0.GetUpper(), c1 = q1.GetLower() + q1.GetUpper();
+            Vector128<int> c2 = q2.GetLower() + q2.GetUpper(), c3 = q3.GetLower() + q3.GetUpper();
+            if (i + 16 <= n)
+            {
+                Vector128<byte> u = *(Vector128<byte>*)(x0 + i) ^ flip.GetLower(), v = *(Vector128<byte>*)(x1 + i) ^ flip.GetLower();
+                Vector128<sbyte> f0 = *(Vector128<sbyte>*)(w + i), f1 = *(Vector128<sbyte>*)(w1 + i);
+                Vector128<sbyte> f2 = *(Vector128<sbyte>*)(w2 + i), f3 = *(Vector128<sbyte>*)(w3 + i);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, f0); c0 = AvxVnni.MultiplyWideningAndAdd(c0, v, f0);
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, u, f1); c1 = AvxVnni.MultiplyWideningAndAdd(c1, v, f1);
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, u, f2); c2 = AvxVnni.MultiplyWideningAndAdd(c2, v, f2);
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, u, f3); c3 = AvxVnni.MultiplyWideningAndAdd(c3, v, f3);
+                i += 16;
+            }
+            Vector128<int> r0 = Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(a0, a1), Ssse3.HorizontalAdd(a2, a3));
+            Vector128<int> r1 = Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(c0, c1), Ssse3.HorizontalAdd(c2, c3));
+            if (i + 8 <= n)
+            {
+                Vector128<short> off = Vector128.Create((short)offset);
+                Vector128<short> u = Sse41.ConvertToVector128Int16(x0 + i) + off, v = Sse41.ConvertToVector128Int16(x1 + i) + off;
+                Vector128<short> f0 = Sse41.ConvertToVector128Int16(w + i), f1 = Sse41.ConvertToVector128Int16(w1 + i);
+                Vector128<short> f2 = Sse41.ConvertToVector128Int16(w2 + i), f3 = Sse41.ConvertToVector128Int16(w3 + i);
+                r0 += Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(u, f0), Sse2.MultiplyAddAdjacent(u, f1)),
+                    Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(u, f2), Sse2.MultiplyAddAdjacent(u, f3)));
+                r1 += Ssse3.HorizontalAdd(Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(v, f0), Sse2.MultiplyAddAdjacent(v, f1)),
+                    Ssse3.HorizontalAdd(Sse2.MultiplyAddAdjacent(v, f2), Sse2.MultiplyAddAdjacent(v, f3)));
+                i += 8;
+            }
+            if (i < n)
+            {
+                int s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+                for (; i < n; i++)
+                {
+                    int xo = x0[i] + offset, yo = x1[i] + offset;
+                    s0 += w[i] * xo; s1 += w1[i] * xo; s2 += w2[i] * xo; s3 += w3[i] * xo;
+                    t0 += w[i] * yo; t1 += w1[i] * yo; t2 += w2[i] * yo; t3 += w3[i] * yo;
+                }
+                r0 += Vector128.Create(s0, s1, s2, s3);
+                r1 += Vector128.Create(t0, t1, t2, t3);
+            }
+            *(Vector128<int>*)sums = r0;
+            *(Vector128<int>*)(sums + 4) = r1;
+        }
+
         /// <summary>The prefix <see cref="Dot4AvxVnniU8"/> computes against x + 128: n rounded down to 16.</summary>
         public static int VnniPrefix(int n) => n & ~15;
 

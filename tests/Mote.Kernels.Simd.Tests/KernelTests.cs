@@ -91,6 +91,32 @@ namespace Mote.Kernels.Simd.Tests
                     }
         }
 
+        /// <summary>The two-pixel VNNI leaf equals the one-pixel one on each input (lengths 0..130, edge data).</summary>
+        [SkippableFact]
+        public void Dot4x2AvxVnniU8_Lengths0To130_EqualsOnePixelLeafTwice()
+        {
+            Skip.IfNot(AvxVnni.IsSupported, "AVX-VNNI is not supported in this process");
+            var r = new Random(11);
+            foreach (int off in new[] { -127, 0, 128, 37 })
+                for (int n = 0; n <= 130; n++)
+                    for (int mode = 0; mode < 3; mode++)
+                    {
+                        int stride = n + (n % 3);
+                        var x = new sbyte[2 * n + 3]; var w = new sbyte[4 * stride + n + 1];
+                        for (int i = 0; i < x.Length; i++) x[i] = mode == 1 ? (sbyte)-128 : mode == 2 ? (sbyte)127 : (sbyte)r.Next(-128, 128);
+                        for (int i = 0; i < w.Length; i++) w[i] = mode == 0 ? (sbyte)r.Next(-128, 128) : (sbyte)-128;
+                        var sums = new int[8];
+                        fixed (sbyte* px = x, pw = w)
+                        fixed (int* ps = sums)
+                        {
+                            DotLeaf.Dot4x2AvxVnniU8(px + 1, px + 2 + n, pw + 1, stride, n, off, ps);
+                            var a = DotLeaf.Dot4AvxVnniU8(px + 1, pw + 1, stride, n, off);
+                            var b = DotLeaf.Dot4AvxVnniU8(px + 2 + n, pw + 1, stride, n, off);
+                            for (int k = 0; k < 4; k++) { Assert.Equal(a.GetElement(k), sums[k]); Assert.Equal(b.GetElement(k), sums[4 + k]); }
+                        }
+                    }
+        }
+
         [Fact]
         public void Requant_ShiftsMinus31To30EdgeMultipliersAndAccumulators_BitExactWithFixedPoint()
         {
