@@ -39,7 +39,7 @@ namespace Mote.Kernels.Simd
             // Every dot reads real input (im2col rows always do; pointwise when no output pixel maps
             // outside the image): then the VNNI offset correction can live in the bias (AddToBias).
             bool everyDotReads = !pointwise || (p.OutputHeight - 1) * p.StrideHeight < p.InputHeight && (p.OutputWidth - 1) * p.StrideWidth < p.InputWidth;
-            bool foldVnni = AvxVnni.IsSupported && n >= 64 && everyDotReads;
+            bool foldVnni = AvxVnni.IsSupported && n >= 32 && everyDotReads; // pays from n = 32 without the Σw work (docs/simd.md)
             // Hardware path, chosen here and only here: a 4-output-channel dot (input loaded once) and,
             // for the last OutputChannels % 4 channels, the one-channel leaf.
             delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4 =
