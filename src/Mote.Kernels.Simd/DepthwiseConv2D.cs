@@ -10,16 +10,17 @@ namespace Mote.Kernels.Simd
     /// Vectorized across channels: per output pixel and block of 16 (then 8) channels, int32
     /// accumulators stay in registers over all in-image taps (int16 products, each widened before any
     /// addition), then the vectorized requantization (<see cref="Requant"/>); the last Cout % 8
-    /// channels are summed scalar. DepthMultiplier m &gt; 1 expands each batch's image to
-    /// output-channel order first (stack, up to <see cref="MaxExpandedBytes"/>). More than
-    /// <see cref="MaxChannels"/> output channels, or a larger expanded image, run the reference kernel.
+    /// channels are summed scalar. DepthMultiplier m &gt; 1 expands input rows to output-channel
+    /// order, each once per batch, into a band of rows on the stack (up to
+    /// <see cref="MaxExpandedBytes"/>). More than <see cref="MaxChannels"/> output channels, or a
+    /// larger band, run the reference kernel.
     /// </summary>
     public static unsafe class DepthwiseConv2D
     {
         /// <summary>Largest output channel count with a SIMD path (requantization table on the stack: 20 bytes per channel).</summary>
         public const int MaxChannels = 2048;
 
-        /// <summary>Largest expanded image (H · W · Cout bytes, on the stack) for DepthMultiplier &gt; 1.</summary>
+        /// <summary>Largest band of expanded input rows ((dH·(kH − 1) + 1) · W · Cout bytes, on the stack) for DepthMultiplier &gt; 1.</summary>
         public const int MaxExpandedBytes = 64 * 1024;
 
         public static void Eval(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
@@ -32,7 +33,7 @@ namespace Mote.Kernels.Simd
             int inC = p.InputChannels, outC = p.OutputChannels, mult = p.DepthMultiplier;
             int inH = p.InputHeight, inW = p.InputWidth, kH = p.FilterHeight, kW = p.FilterWidth;
             if (!vector || outC > MaxChannels || mult < 1 || outC != inC * mult || !DotLeaf.OffsetSupported(p.InputOffset)
-                || mult > 1 && (long)inH * inW * outC > MaxExpandedBytes)
+                || mult > 1 && (long)(p.DilationHeight * (kH - 1) + 1) * inW * outC > MaxExpandedBytes)
             {
                 Reference.DepthwiseConv2D.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
@@ -45,9 +46,15 @@ namespace Mote.Kernels.Simd
             Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
             int* tail = stackalloc int[8];
-            // DepthMultiplier m > 1: each batch's image is first expanded to output-channel order
-            // (xe[.., ic·m + j] = x[.., ic]), so output channel c reads channel c of the image as for m = 1.
-            sbyte* expanded = stackalloc sbyte[mult > 1 ? inH * inW * outC : 1];
+            // DepthMultiplier m > 1: input rows are expanded to output-channel order (xe[.., ic·m + j] =
+            // x[.., ic]), so output channel c reads channel c as for m = 1. One output row's filter spans
+            // S = dH·(kH − 1) + 1 input rows, all distinct modulo S, so row inY lives in slot inY % S
+            // (tagged with the row it holds) and, rows being needed in increasing order, each input row
+            // is expanded once per batch.
+            int slots = dH * (kH - 1) + 1, rowBytesOut = inW * outC;
+            sbyte* band = stackalloc sbyte[mult > 1 ? slots * rowBytesOut : 1];
+            int* slotRow = stackalloc int[slots];
+            sbyte** rows = stackalloc sbyte*[kH];
             if (outC > 0 && p.Batches * outH * outW > 0)
             fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
             {
@@ -56,22 +63,31 @@ namespace Mote.Kernels.Simd
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* img = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
-                    if (mult > 1)
-                    {
-                        sbyte* e = expanded;
-                        for (int i = 0; i < inH * inW * inC; i++, e += mult)
-                        {
-                            sbyte v = img[i];
-                            for (int j = 0; j < mult; j++) e[j] = v;
-                        }
-                        img = expanded;
-                    }
+                    for (int k = 0; k < slots; k++) slotRow[k] = -1; // a new image: no row expanded yet
                     for (int oy = 0; oy < outH; oy++)
                     {
                         int inYOrigin = oy * p.StrideHeight - p.PadTop;
                         int ky0 = 0, ky1 = kH; // in-image filter rows [ky0, ky1) (monotonic in ky)
                         while (ky0 < kH && inYOrigin + dH * ky0 < 0) ky0++;
                         while (ky1 > ky0 && inYOrigin + dH * (ky1 - 1) >= inH) ky1--;
+                        for (int ky = ky0; ky < ky1; ky++)
+                        {
+                            int inY = inYOrigin + dH * ky;
+                            if (mult == 1) { rows[ky] = img + inY * inW * inC; continue; }
+                            int slot = inY % slots;
+                            sbyte* dst = band + slot * rowBytesOut;
+                            if (slotRow[slot] != inY)
+                            {
+                                sbyte* src = img + inY * inW * inC, e = dst;
+                                for (int i = 0; i < inW * inC; i++, e += mult)
+                                {
+                                    sbyte v = src[i];
+                                    for (int j = 0; j < mult; j++) e[j] = v;
+                                }
+                                slotRow[slot] = inY;
+                            }
+                            rows[ky] = dst;
+                        }
                         for (int ox = 0; ox < outW; ox++)
                         {
                             int inXOrigin = ox * p.StrideWidth - p.PadLeft;
@@ -85,7 +101,7 @@ namespace Mote.Kernels.Simd
                                 Vector128<int> a0 = Vector128<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
                                 for (int ky = ky0; ky < ky1; ky++)
                                 {
-                                    sbyte* xr = img + (inYOrigin + dH * ky) * inW * C + c;
+                                    sbyte* xr = rows[ky] + c;
                                     sbyte* wr = flt + ky * kW * C + c;
                                     for (int kx = kx0; kx < kx1; kx++)
                                     {
@@ -108,7 +124,7 @@ namespace Mote.Kernels.Simd
                                 Vector128<int> a0 = Vector128<int>.Zero, a1 = a0;
                                 for (int ky = ky0; ky < ky1; ky++)
                                 {
-                                    sbyte* xr = img + (inYOrigin + dH * ky) * inW * C + c;
+                                    sbyte* xr = rows[ky] + c;
                                     sbyte* wr = flt + ky * kW * C + c;
                                     for (int kx = kx0; kx < kx1; kx++)
                                     {
@@ -129,7 +145,7 @@ namespace Mote.Kernels.Simd
                                 for (int k = 0; k < 8; k++) tail[k] = 0;
                                 for (int ky = ky0; ky < ky1; ky++)
                                 {
-                                    sbyte* xr = img + (inYOrigin + dH * ky) * inW * C;
+                                    sbyte* xr = rows[ky];
                                     sbyte* wr = flt + ky * kW * C;
                                     for (int kx = kx0; kx < kx1; kx++)
                                     {
