@@ -61,9 +61,7 @@ namespace Mote.Kernels.Simd
             }
 
             int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
-            int kH = p.FilterHeight, kW = p.FilterWidth;
             int outH = p.OutputHeight, outW = p.OutputWidth;
-            int dH = p.DilationHeight, dW = p.DilationWidth;
             int inputOffset = p.InputOffset;
             byte pad = (byte)(sbyte)(-inputOffset);
             int pixels = outH * outW;
