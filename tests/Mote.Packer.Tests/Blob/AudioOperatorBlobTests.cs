@@ -4,6 +4,7 @@ using Mote.Packer.Graph;
 using Mote.Runtime;
 using Mote.Runtime.Format;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -14,12 +15,6 @@ namespace Mote.Packer.Tests.Blob
     /// </summary>
     public class AudioOperatorBlobTests
     {
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         static void FixCrc(byte[] b) => LittleEndian.WriteInt32(b, BlobFormat.CrcFieldOffset,
             (int)Crc32.Compute(b, BlobFormat.CrcStart, LittleEndian.ReadInt32(b, BlobFormat.OffTotalLength) - BlobFormat.CrcStart));
