@@ -1,108 +1,179 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
 using Reference = Mote.Runtime.Kernels;
+
+// AvxVnni is marked [RequiresPreviewFeatures] in the net8.0 reference assembly only; the JIT treats it as any ISA class.
+#pragma warning disable CA2252
 
 namespace Mote.Kernels.Simd
 {
     /// <summary>
     /// CONV_2D, bit-exact with <see cref="Reference.Conv2D"/> (same name, signature and contract:
     /// input int8 [N, H, W, Cin], filter int8 [Cout, KH, KW, Cin], output int8 [N, OH, OW, Cout]).
-    /// Per output value the accumulation runs as dot products over contiguous spans:
-    /// 1x1 without padding (pointwise fast path) is one dot of Cin per output; otherwise, per
-    /// in-image filter row, the in-image taps of that row are one contiguous span of
-    /// (taps · Cin) bytes in input and filter when DilationWidth is 1, else one dot of Cin per tap.
-    /// Requantization is the reference's scalar per-channel step (bit-exact by construction).
+    /// Output channels go in blocks of 4: one 4-row dot (<see cref="DotLeaf"/>: the input loaded once
+    /// for 4 filters; the last Cout % 4 channels take the one-row leaf), then the vectorized
+    /// requantization (<see cref="Requant"/>). 1x1 without padding (pointwise) dots the input pixel
+    /// itself; otherwise the pixel's patch is gathered into an im2col row on the stack (taps outside
+    /// the image filled with -InputOffset, which contributes exactly 0) and dotted whole.
+    /// More than <see cref="MaxChannels"/> output channels or a patch over <see cref="MaxPatchBytes"/>
+    /// run the reference kernel.
     /// </summary>
     public static unsafe class Conv2D
     {
+        /// <summary>Largest OutputChannels with a SIMD path (requantization table on the stack: 20 bytes per channel).</summary>
+        public const int MaxChannels = 2048;
+
+        /// <summary>Largest filter patch (kH · kW · Cin bytes, the im2col row on the stack) with a SIMD path.</summary>
+        public const int MaxPatchBytes = 32 * 1024;
+
         public static void Eval(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
             byte[] output, int outputStart)
         {
-            // Hardware path, chosen here and only here.
-            delegate*<sbyte*, sbyte*, int, int, int> dot =
-                Dp.IsSupported ? &DotLeaf.DotSdot                        // ARMv8.2 dotprod (Pi 5)
-                : AdvSimd.Arm64.IsSupported ? &DotLeaf.DotSmull          // ARMv8.0 NEON (Pi 4)
-                : Vector128.IsHardwareAccelerated ? &DotLeaf.DotVector128 // x64 SSE/AVX, any ARM64
+            bool pointwise = p.FilterHeight == 1 && p.FilterWidth == 1 && p.PadTop == 0 && p.PadLeft == 0;
+            int filterSize = p.FilterHeight * p.FilterWidth * p.InputChannels;
+            int n = pointwise ? p.InputChannels : filterSize; // the dot length
+            // Every dot reads real input (im2col rows always do; pointwise when no output pixel maps
+            // outside the image): then the VNNI offset correction can live in the bias (AddToBias).
+            bool everyDotReads = !pointwise || (p.OutputHeight - 1) * p.StrideHeight < p.InputHeight && (p.OutputWidth - 1) * p.StrideWidth < p.InputWidth;
+            bool foldVnni = AvxVnni.IsSupported && n >= 32 && everyDotReads; // pays from n = 32 without the Σw work (docs/simd.md)
+            // Hardware path, chosen here and only here: a 4-output-channel dot (input loaded once) and,
+            // for the last OutputChannels % 4 channels, the one-channel leaf.
+            delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4 =
+                Dp.IsSupported ? &DotLeaf.Dot4Sdot                        // ARMv8.2 dotprod (Pi 5)
+                : AdvSimd.Arm64.IsSupported ? &DotLeaf.Dot4Smull          // ARMv8.0 NEON (Pi 4)
+                : foldVnni ? &DotLeaf.Dot4AvxVnniU8                       // x64 AVX-VNNI vpdpbusd, Σw correction in the bias
+                : AvxVnni.IsSupported && n >= 64 ? &DotLeaf.Dot4AvxVnni   // x64 AVX-VNNI vpdpbusd (pays from n = 64: docs/simd.md)
+                : Avx2.IsSupported && n >= 16 ? &DotLeaf.Dot4Avx2         // x64 AVX2 vpmaddwd (pays from n = 16)
+                : Sse41.IsSupported ? &DotLeaf.Dot4Sse41                  // x64 SSE4.1 pmaddwd
+                : Vector128.IsHardwareAccelerated ? &DotLeaf.Dot4Vector128 // other Vector128 hardware
                 : null;
-            if (dot == null || !DotLeaf.OffsetSupported(p.InputOffset))
+            delegate*<sbyte*, sbyte*, int, int, int> dot =
+                Dp.IsSupported ? &DotLeaf.DotSdot : AdvSimd.Arm64.IsSupported ? &DotLeaf.DotSmull : &DotLeaf.DotVector128;
+            int outC = p.OutputChannels;
+            if (dot4 == null || !DotLeaf.OffsetSupported(p.InputOffset) || outC > MaxChannels || !pointwise && filterSize > MaxPatchBytes)
             {
                 Reference.Conv2D.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
             }
 
             int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
-            int kH = p.FilterHeight, kW = p.FilterWidth;
-            int outH = p.OutputHeight, outW = p.OutputWidth, outC = p.OutputChannels;
-            int dH = p.DilationHeight, dW = p.DilationWidth;
-            int inputOffset = p.InputOffset, quantStride = p.RequantStride;
-            int filterSize = kH * kW * inC;
-            bool pointwise = kH == 1 && kW == 1 && p.PadTop == 0 && p.PadLeft == 0;
+            int outH = p.OutputHeight, outW = p.OutputWidth;
+            int inputOffset = p.InputOffset;
+            byte pad = (byte)(sbyte)(-inputOffset);
+            int pixels = outH * outW;
+            bool pairs = foldVnni; // two output pixels per dot call (Dot4x2AvxVnniU8)
+            sbyte* col = stackalloc sbyte[pointwise ? 1 : filterSize];
+            sbyte* col2 = stackalloc sbyte[pointwise || !pairs ? 1 : filterSize];
+            int* pair = stackalloc int[8];
+            int* table = stackalloc int[Requant.TableInts(outC)];
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
 
-            fixed (byte* inBytes = input, filterBytes = filter)
+            if (outC > 0 && p.Batches * outH * outW > 0)
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
-                int o = outputStart;
+                byte* o = outBytes + outputStart;
+                if (foldVnni) Requant.AddToBias(table, outC, flt, filterSize, DotLeaf.VnniPrefix(n), inputOffset);
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
-                    for (int oy = 0; oy < outH; oy++)
+                    for (int q = 0; q < pixels;)
                     {
-                        int inYOrigin = oy * p.StrideHeight - p.PadTop;
-                        for (int ox = 0; ox < outW; ox++)
+                        sbyte* x0 = Gather(p, pointwise, batch, q, col, pad, out bool inside);
+                        if (pairs && q + 1 < pixels)
                         {
-                            int inXOrigin = ox * p.StrideWidth - p.PadLeft;
-                            if (pointwise)
+                            // Two output pixels per call: each filter row loaded once for both.
+                            sbyte* x1 = Gather(p, pointwise, batch, q + 1, col2, pad, out _);
+                            int oc = 0;
+                            for (; oc + 4 <= outC; oc += 4)
                             {
-                                // 1x1, stride any, no padding: the tap is in the image when the pixel is.
-                                bool inside = inYOrigin < inH && inXOrigin < inW;
-                                sbyte* px = batch + (inYOrigin * inW + inXOrigin) * inC;
-                                for (int oc = 0; oc < outC; oc++)
-                                {
-                                    int acc = inside ? dot(px, flt + oc * inC, inC, inputOffset) : 0;
-                                    output[o++] = Requantize(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc, quantStride, p);
-                                }
-                                continue;
+                                DotLeaf.Dot4x2AvxVnniU8(x0, x1, flt + oc * n, n, n, inputOffset, pair);
+                                int* t = table + oc / 4 * Requant.IntsPerBlock;
+                                Requant.Store(Requant.Apply(*(Vector128<int>*)pair, t, outOff, min, max), o + oc, 4);
+                                Requant.Store(Requant.Apply(*(Vector128<int>*)(pair + 4), t, outOff, min, max), o + outC + oc, 4);
                             }
-                            // In-image taps of a filter row form the range [kx0, kx1) (monotonic in kx).
-                            int kx0 = 0, kx1 = kW;
-                            while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
-                            while (kx1 > kx0 && inXOrigin + dW * (kx1 - 1) >= inW) kx1--;
-                            for (int oc = 0; oc < outC; oc++)
+                            if (oc < outC)
                             {
-                                sbyte* f = flt + oc * filterSize;
-                                int acc = 0;
-                                if (kx1 > kx0)
-                                {
-                                    for (int ky = 0; ky < kH; ky++)
-                                    {
-                                        int inY = inYOrigin + dH * ky;
-                                        if (inY < 0 || inY >= inH) continue; // tap outside the image: skipped
-                                        sbyte* row = batch + inY * inW * inC;
-                                        if (dW == 1)
-                                        {
-                                            acc += dot(row + (inXOrigin + kx0) * inC, f + (ky * kW + kx0) * inC, (kx1 - kx0) * inC, inputOffset);
-                                        }
-                                        else
-                                        {
-                                            for (int kx = kx0; kx < kx1; kx++)
-                                                acc += dot(row + (inXOrigin + dW * kx) * inC, f + (ky * kW + kx) * inC, inC, inputOffset);
-                                        }
-                                    }
-                                }
-                                output[o++] = Requantize(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc, quantStride, p);
+                                int count = outC - oc;
+                                int* t = table + oc / 4 * Requant.IntsPerBlock;
+                                Requant.Store(Requant.Apply(Sums(dot4, dot, count, x0, flt + oc * n, n, n, inputOffset), t, outOff, min, max), o + oc, count);
+                                Requant.Store(Requant.Apply(Sums(dot4, dot, count, x1, flt + oc * n, n, n, inputOffset), t, outOff, min, max), o + outC + oc, count);
                             }
+                            o += 2 * outC;
+                            q += 2;
+                            continue;
                         }
+                        for (int oc = 0; oc < outC; oc += 4)
+                        {
+                            int count = outC - oc < 4 ? outC - oc : 4;
+                            Vector128<int> acc = inside ? Sums(dot4, dot, count, x0, flt + oc * n, n, n, inputOffset) : Vector128<int>.Zero;
+                            Requant.Store(Requant.Apply(acc, table + oc / 4 * Requant.IntsPerBlock, outOff, min, max), o, count);
+                            o += count;
+                        }
+                        q++;
                     }
                 }
             }
         }
 
-        static byte Requantize(int acc, byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, int oc, int quantStride, ConvParams p)
+        /// <summary>
+        /// The dot input of output pixel <paramref name="q"/> (row-major in the batch): pointwise, the input
+        /// pixel itself (<paramref name="inside"/> false when it maps outside the image: its sums are 0);
+        /// otherwise the im2col row gathered into <paramref name="col"/>: the pixel's patch in the filter's
+        /// layout (kH·kW·Cin), taps outside the image set to -InputOffset (an int8: the offset is in
+        /// [-127, 128]), whose w·(x + offset) is 0, exactly the reference's skipped tap.
+        /// </summary>
+        static sbyte* Gather(ConvParams p, bool pointwise, sbyte* batch, int q, sbyte* col, byte pad, out bool inside)
         {
-            return (byte)(sbyte)FixedPoint.RequantizeChannel(acc, bias, biasStart, quant, multiplierStart, shiftStart, oc, oc * quantStride,
-                p.OutputOffset, p.ActivationMin, p.ActivationMax);
+            int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels, kH = p.FilterHeight, kW = p.FilterWidth;
+            int oy = q / p.OutputWidth, ox = q - oy * p.OutputWidth;
+            int inYOrigin = oy * p.StrideHeight - p.PadTop, inXOrigin = ox * p.StrideWidth - p.PadLeft;
+            if (pointwise)
+            {
+                inside = inYOrigin < inH && inXOrigin < inW; // 1x1, no padding: the tap is in the image when the pixel is
+                return batch + (inYOrigin * inW + inXOrigin) * inC;
+            }
+            inside = true;
+            int dH = p.DilationHeight, dW = p.DilationWidth, rowBytes = kW * inC;
+            int kx0 = 0, kx1 = kW; // in-image taps of a filter row: [kx0, kx1) (monotonic in kx)
+            while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
+            while (kx1 > kx0 && inXOrigin + dW * (kx1 - 1) >= inW) kx1--;
+            sbyte* c = col;
+            for (int ky = 0; ky < kH; ky++, c += rowBytes)
+            {
+                int inY = inYOrigin + dH * ky;
+                if (inY < 0 || inY >= inH) { Unsafe.InitBlockUnaligned(c, pad, (uint)rowBytes); continue; }
+                sbyte* row = batch + inY * inW * inC;
+                if (dW == 1)
+                {
+                    Unsafe.InitBlockUnaligned(c, pad, (uint)(kx0 * inC));
+                    Unsafe.CopyBlockUnaligned(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (uint)((kx1 - kx0) * inC));
+                    Unsafe.InitBlockUnaligned(c + kx1 * inC, pad, (uint)((kW - kx1) * inC));
+                }
+                else
+                {
+                    for (int kx = 0; kx < kW; kx++)
+                    {
+                        if (kx >= kx0 && kx < kx1) Unsafe.CopyBlockUnaligned(c + kx * inC, row + (inXOrigin + dW * kx) * inC, (uint)inC);
+                        else Unsafe.InitBlockUnaligned(c + kx * inC, pad, (uint)inC);
+                    }
+                }
+            }
+            return col;
+        }
+
+        /// <summary>Dot products of x with <paramref name="count"/> (1..4) weight rows <paramref name="stride"/> apart, as lanes (unused lanes 0).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector128<int> Sums(delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> dot4, delegate*<sbyte*, sbyte*, int, int, int> dot,
+            int count, sbyte* x, sbyte* w, int stride, int n, int offset)
+        {
+            if (count == 4) return dot4(x, w, stride, n, offset);
+            return Vector128.Create(dot(x, w, n, offset), count > 1 ? dot(x, w + stride, n, offset) : 0, count > 2 ? dot(x, w + 2 * stride, n, offset) : 0, 0);
         }
     }
 }

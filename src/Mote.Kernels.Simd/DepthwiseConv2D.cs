@@ -7,62 +7,159 @@ namespace Mote.Kernels.Simd
     /// <summary>
     /// DEPTHWISE_CONV_2D, bit-exact with <see cref="Reference.DepthwiseConv2D"/> (same name, signature
     /// and contract: input int8 [N, H, W, C], filter int8 [1, KH, KW, C · DepthMultiplier]).
-    /// Vectorized across channels: per output pixel, int32 accumulators for all channels (on the
-    /// stack, 4 · C bytes) take every in-image tap with <see cref="DotLeaf.MacChannelsVector128"/>,
-    /// then the reference's per-channel requantization. DepthMultiplier ≠ 1 and more than
-    /// <see cref="MaxChannels"/> channels run the reference kernel.
+    /// Vectorized across channels: per output pixel and block of 16 (then 8) channels, int32
+    /// accumulators stay in registers over all in-image taps (int16 products, each widened before any
+    /// addition), then the vectorized requantization (<see cref="Requant"/>); the last Cout % 8
+    /// channels are summed scalar. DepthMultiplier m &gt; 1 expands input rows to output-channel
+    /// order, each once per batch, into a band of rows on the stack (up to
+    /// <see cref="MaxExpandedBytes"/>). More than <see cref="MaxChannels"/> output channels, or a
+    /// larger band, run the reference kernel.
     /// </summary>
     public static unsafe class DepthwiseConv2D
     {
-        /// <summary>Largest channel count with a SIMD path (stack scratch 4 · MaxChannels bytes).</summary>
-        public const int MaxChannels = 4096;
+        /// <summary>Largest output channel count with a SIMD path (requantization table on the stack: 20 bytes per channel).</summary>
+        public const int MaxChannels = 2048;
+
+        /// <summary>Largest band of expanded input rows ((dH·(kH − 1) + 1) · W · Cout bytes, on the stack) for DepthMultiplier &gt; 1.</summary>
+        public const int MaxExpandedBytes = 64 * 1024;
 
         public static void Eval(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
             byte[] output, int outputStart)
         {
-            // Hardware path, chosen here and only here (no AdvSimd/SDOT variant yet: the portable
-            // Vector128 leaf is what ARM64 runs too).
-            delegate*<int*, sbyte*, sbyte*, int, int, void> mac =
-                Vector128.IsHardwareAccelerated ? &DotLeaf.MacChannelsVector128 : null;
-            int inC = p.InputChannels;
-            if (mac == null || p.DepthMultiplier != 1 || inC > MaxChannels || !DotLeaf.OffsetSupported(p.InputOffset))
+            // Hardware path, chosen here and only here: the portable Vector128 form (x64 and ARM64 alike;
+            // no AdvSimd/SDOT variant yet).
+            bool vector = Vector128.IsHardwareAccelerated;
+            int inC = p.InputChannels, outC = p.OutputChannels, mult = p.DepthMultiplier;
+            int inH = p.InputHeight, inW = p.InputWidth, kH = p.FilterHeight, kW = p.FilterWidth;
+            if (!vector || outC > MaxChannels || mult < 1 || outC != inC * mult || !DotLeaf.OffsetSupported(p.InputOffset)
+                || mult > 1 && (long)(p.DilationHeight * (kH - 1) + 1) * inW * outC > MaxExpandedBytes)
             {
                 Reference.DepthwiseConv2D.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
             }
 
-            int inH = p.InputHeight, inW = p.InputWidth, kH = p.FilterHeight, kW = p.FilterWidth;
-            int inputOffset = p.InputOffset, quantStride = p.RequantStride;
-            int* acc = stackalloc int[inC];
-            fixed (byte* inBytes = input, filterBytes = filter)
+            int outH = p.OutputHeight, outW = p.OutputWidth, dH = p.DilationHeight, dW = p.DilationWidth;
+            int C = outC;
+            Vector128<short> off = Vector128.Create((short)p.InputOffset);
+            int* table = stackalloc int[Requant.TableInts(outC)];
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
+            int* tail = stackalloc int[8];
+            // DepthMultiplier m > 1: input rows are expanded to output-channel order (xe[.., ic·m + j] =
+            // x[.., ic]), so output channel c reads channel c as for m = 1. One output row's filter spans
+            // S = dH·(kH − 1) + 1 input rows, all distinct modulo S, so row inY lives in slot inY % S
+            // (tagged with the row it holds) and, rows being needed in increasing order, each input row
+            // is expanded once per batch.
+            int slots = dH * (kH - 1) + 1, rowBytesOut = inW * outC;
+            sbyte* band = stackalloc sbyte[mult > 1 ? slots * rowBytesOut : 1];
+            int* slotRow = stackalloc int[slots];
+            sbyte** rows = stackalloc sbyte*[kH];
+            if (outC > 0 && p.Batches * outH * outW > 0)
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
-                int o = outputStart;
+                byte* o = outBytes + outputStart;
                 for (int b = 0; b < p.Batches; b++)
                 {
-                    sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
-                    for (int oy = 0; oy < p.OutputHeight; oy++)
+                    sbyte* img = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
+                    for (int k = 0; k < slots; k++) slotRow[k] = -1; // a new image: no row expanded yet
+                    for (int oy = 0; oy < outH; oy++)
                     {
                         int inYOrigin = oy * p.StrideHeight - p.PadTop;
-                        for (int ox = 0; ox < p.OutputWidth; ox++)
+                        int ky0 = 0, ky1 = kH; // in-image filter rows [ky0, ky1) (monotonic in ky)
+                        while (ky0 < kH && inYOrigin + dH * ky0 < 0) ky0++;
+                        while (ky1 > ky0 && inYOrigin + dH * (ky1 - 1) >= inH) ky1--;
+                        for (int ky = ky0; ky < ky1; ky++)
+                        {
+                            int inY = inYOrigin + dH * ky;
+                            if (mult == 1) { rows[ky] = img + inY * inW * inC; continue; }
+                            int slot = inY % slots;
+                            sbyte* dst = band + slot * rowBytesOut;
+                            if (slotRow[slot] != inY)
+                            {
+                                sbyte* src = img + inY * inW * inC, e = dst;
+                                for (int i = 0; i < inW * inC; i++, e += mult)
+                                {
+                                    sbyte v = src[i];
+                                    for (int j = 0; j < mult; j++) e[j] = v;
+                                }
+                                slotRow[slot] = inY;
+                            }
+                            rows[ky] = dst;
+                        }
+                        for (int ox = 0; ox < outW; ox++)
                         {
                             int inXOrigin = ox * p.StrideWidth - p.PadLeft;
-                            for (int c = 0; c < inC; c++) acc[c] = 0;
-                            for (int ky = 0; ky < kH; ky++)
+                            int kx0 = 0, kx1 = kW;
+                            while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
+                            while (kx1 > kx0 && inXOrigin + dW * (kx1 - 1) >= inW) kx1--;
+                            int c = 0;
+                            // 16 channels at a time: accumulators stay in registers over all taps.
+                            for (; c + 16 <= C; c += 16)
                             {
-                                int inY = inYOrigin + p.DilationHeight * ky;
-                                if (inY < 0 || inY >= inH) continue; // tap outside the image: skipped
-                                for (int kx = 0; kx < kW; kx++)
+                                Vector128<int> a0 = Vector128<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                                for (int ky = ky0; ky < ky1; ky++)
                                 {
-                                    int inX = inXOrigin + p.DilationWidth * kx;
-                                    if (inX < 0 || inX >= inW) continue;
-                                    mac(acc, batch + (inY * inW + inX) * inC, flt + (ky * kW + kx) * inC, inC, inputOffset);
+                                    sbyte* xr = rows[ky] + c;
+                                    sbyte* wr = flt + ky * kW * C + c;
+                                    for (int kx = kx0; kx < kx1; kx++)
+                                    {
+                                        Vector128<sbyte> vx = *(Vector128<sbyte>*)(xr + (inXOrigin + dW * kx) * C);
+                                        Vector128<sbyte> vw = *(Vector128<sbyte>*)(wr + kx * C);
+                                        Vector128<short> lo = (Vector128.WidenLower(vx) + off) * Vector128.WidenLower(vw);
+                                        Vector128<short> hi = (Vector128.WidenUpper(vx) + off) * Vector128.WidenUpper(vw);
+                                        a0 += Vector128.WidenLower(lo); a1 += Vector128.WidenUpper(lo);
+                                        a2 += Vector128.WidenLower(hi); a3 += Vector128.WidenUpper(hi);
+                                    }
                                 }
+                                int* t = table + c / 4 * Requant.IntsPerBlock;
+                                Requant.Store(Requant.Apply(a0, t, outOff, min, max), o + c, 4);
+                                Requant.Store(Requant.Apply(a1, t + Requant.IntsPerBlock, outOff, min, max), o + c + 4, 4);
+                                Requant.Store(Requant.Apply(a2, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + c + 8, 4);
+                                Requant.Store(Requant.Apply(a3, t + 3 * Requant.IntsPerBlock, outOff, min, max), o + c + 12, 4);
                             }
-                            for (int c = 0; c < inC; c++)
-                                output[o++] = (byte)(sbyte)FixedPoint.RequantizeChannel(acc[c], bias, biasStart, quant, multiplierStart, shiftStart, c, c * quantStride,
-                                    p.OutputOffset, p.ActivationMin, p.ActivationMax);
+                            if (c + 8 <= C)
+                            {
+                                Vector128<int> a0 = Vector128<int>.Zero, a1 = a0;
+                                for (int ky = ky0; ky < ky1; ky++)
+                                {
+                                    sbyte* xr = rows[ky] + c;
+                                    sbyte* wr = flt + ky * kW * C + c;
+                                    for (int kx = kx0; kx < kx1; kx++)
+                                    {
+                                        Vector128<short> vx = Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(long*)(xr + (inXOrigin + dW * kx) * C)).AsSByte());
+                                        Vector128<short> vw = Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(long*)(wr + kx * C)).AsSByte());
+                                        Vector128<short> pr = (vx + off) * vw;
+                                        a0 += Vector128.WidenLower(pr); a1 += Vector128.WidenUpper(pr);
+                                    }
+                                }
+                                int* t = table + c / 4 * Requant.IntsPerBlock;
+                                Requant.Store(Requant.Apply(a0, t, outOff, min, max), o + c, 4);
+                                Requant.Store(Requant.Apply(a1, t + Requant.IntsPerBlock, outOff, min, max), o + c + 4, 4);
+                                c += 8;
+                            }
+                            if (c < C)
+                            {
+                                // Last C % 8 channels: scalar sums, vector requantization.
+                                for (int k = 0; k < 8; k++) tail[k] = 0;
+                                for (int ky = ky0; ky < ky1; ky++)
+                                {
+                                    sbyte* xr = rows[ky];
+                                    sbyte* wr = flt + ky * kW * C;
+                                    for (int kx = kx0; kx < kx1; kx++)
+                                    {
+                                        sbyte* xp = xr + (inXOrigin + dW * kx) * C, wp = wr + kx * C;
+                                        for (int k = c; k < C; k++) tail[k - c] += wp[k] * (xp[k] + p.InputOffset);
+                                    }
+                                }
+                                int* t = table + c / 4 * Requant.IntsPerBlock;
+                                int rem = C - c;
+                                Requant.Store(Requant.Apply(*(Vector128<int>*)tail, t, outOff, min, max), o + c, rem < 4 ? rem : 4);
+                                if (rem > 4)
+                                    Requant.Store(Requant.Apply(*(Vector128<int>*)(tail + 4), t + Requant.IntsPerBlock, outOff, min, max), o + c + 4, rem - 4);
+                            }
+                            o += C;
                         }
                     }
                 }

@@ -253,6 +253,8 @@ namespace Mote.Runtime
                     else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
+                    if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
+                    else
                     {
                         AddParams ap = (AddParams)p;
                         if (ap.ElementType == DataType.Int16) AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
@@ -284,6 +286,8 @@ namespace Mote.Runtime
                         Array.Copy(in0, in0Start, output, outStart, ops[row + Model.SlotOutBytes]);
                     break;
                 case OpCode.Mul:
+                    if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
+                    else
                     {
                         MulParams mp = (MulParams)p;
                         if (mp.ElementType == DataType.Int16) MulInt16.Eval(mp, in0, in0Start, in1, in1Start, output, outStart);
@@ -323,6 +327,41 @@ namespace Mote.Runtime
                     break;
                 case OpCode.Mean:
                     Mean.Eval((MeanParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Cast:
+                    Cast.Eval((CastParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.Div:
+                case OpCode.Maximum:
+                case OpCode.Minimum:
+                    BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalWindow:
+                    SignalWindow.Eval((SignalWindowParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalFftAutoScale:
+                    SignalFftAutoScale.Eval((SignalFftAutoScaleParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalRfft:
+                    SignalRfft.Eval((SignalRfftParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalEnergy:
+                    SignalEnergy.Eval((SignalEnergyParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalFilterBank:
+                    SignalFilterBank.Eval((SignalFilterBankParams)p, opInputs[index], opStarts[index], output, outStart);
+                    break;
+                case OpCode.SignalFilterBankSquareRoot:
+                    SignalFilterBankSquareRoot.Eval((SignalSquareRootParams)p, in0, in0Start, in1, in1Start, output, outStart);
+                    break;
+                case OpCode.SignalFilterBankSpectralSubtraction:
+                    SignalFilterBankSpectralSubtraction.Eval((SignalSpectralSubtractionParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalFilterBankLog:
+                    SignalFilterBankLog.Eval((SignalLogParams)p, in0, in0Start, output, outStart);
+                    break;
+                case OpCode.SignalPcan:
+                    SignalPcan.Eval((SignalPcanParams)p, in0, in0Start, in1, in1Start, in2, in2Start, output, outStart);
                     break;
                 case OpCode.Dequantize:
                     Dequantize.Eval((DequantizeParams)p, in0, in0Start, output, outStart);

@@ -18,7 +18,7 @@ namespace Mote.Runtime
     /// <see cref="TensorInfo"/> and <see cref="OperatorInfo"/> objects that tools use are
     /// built on first request (<see cref="GetTensor"/>, <see cref="GetOperator"/>).
     /// </remarks>
-    public sealed class Model
+    public sealed partial class Model
     {
         // ---------------------------------------------------------------- operator table
         //
@@ -465,8 +465,11 @@ namespace Mote.Runtime
             return LittleEndian.ReadInt16(Blob, indicesAt + 2 * (first + k));
         }
 
-        /// <summary>Tensor index of the (single) output of operator <paramref name="op"/>.</summary>
+        /// <summary>Tensor index of output 0 of operator <paramref name="op"/> (its only output, for all but a few format 1.3 ops).</summary>
         internal int OperatorOutput(int op) { return OperatorInput(op, OperatorInputCount(op)); }
+
+        /// <summary>Tensor index of output <paramref name="k"/> (k &lt; <see cref="OpCode.OutputCount"/>) of operator <paramref name="op"/>.</summary>
+        internal int OperatorOutput(int op, int k) { return OperatorInput(op, OperatorInputCount(op) + k); }
 
         void ReadOperators()
         {
@@ -494,10 +497,10 @@ namespace Mote.Runtime
                 if (OpCode.SinceMinorVersion(code) > MinorVersion)
                     throw Op(i, r, "op code " + code + " needs format 1." + OpCode.SinceMinorVersion(code)
                         + " but the blob declares 1." + MinorVersion + " (a writer bug)");
-                int minIn = OpCode.InputCount(code), maxIn = OpCode.MaxInputCount(code);
-                if (nin < minIn || nin > maxIn || nout != 1)
+                int minIn = OpCode.InputCount(code), maxIn = OpCode.MaxInputCount(code), outs = OpCode.OutputCount(code);
+                if (nin < minIn || nin > maxIn || nout != outs)
                     throw Op(i, r + 2, "has " + nin + " inputs and " + nout + " outputs, expected "
-                        + (minIn == maxIn ? minIn.ToString() : minIn + ".." + maxIn) + " and 1");
+                        + (minIn == maxIn ? minIn.ToString() : minIn + ".." + maxIn) + " and " + outs);
                 // CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED may carry format 1.2's requantization stride word.
                 bool strideWord = OpCode.RequantStrideWord(code) == words && paramWords == words + 1;
                 if (paramWords != words && !strideWord)
@@ -519,7 +522,13 @@ namespace Mote.Runtime
                         throw Op(i, at, (k < nin ? "input " + k : "output") + " tensor index " + t + " is out of range (0.." + (tensorCount - 1) + ")");
                 }
                 int output = OperatorOutput(i);
-                if (TensorIsConstant(output)) throw Op(i, r, "writes to constant tensor " + output);
+                for (int k = 0; k < nout; k++)
+                {
+                    int t = OperatorOutput(i, k);
+                    if (TensorIsConstant(t)) throw Op(i, r, "writes to constant tensor " + t);
+                    for (int j = 0; j < k; j++)
+                        if (OperatorOutput(i, j) == t) throw Op(i, r, "writes tensor " + t + " as two outputs");
+                }
                 Ops[row + SlotIn0] = Binding(OperatorInput(i, 0));
                 Ops[row + SlotIn1] = nin > 1 ? Binding(OperatorInput(i, 1)) : NoTensor;
                 Ops[row + SlotIn2] = nin > 2 ? Binding(OperatorInput(i, 2)) : NoTensor;
@@ -541,7 +550,9 @@ namespace Mote.Runtime
             int[] inputs = new int[nin];
             for (int k = 0; k < nin; k++) inputs[k] = OperatorInput(i, k);
             op.Inputs = inputs;
-            op.Outputs = new int[] { OperatorOutput(i) };
+            int[] outputs = new int[b[r + 3]];
+            for (int k = 0; k < outputs.Length; k++) outputs[k] = OperatorOutput(i, k);
+            op.Outputs = outputs;
             op.ParamStart = LittleEndian.ReadInt32(b, r + 8);
             op.ParamCount = LittleEndian.ReadInt32(b, r + 12);
             op.SourceIndex = LittleEndian.ReadInt32(b, r + 16);
@@ -580,6 +591,8 @@ namespace Mote.Runtime
                 case OpCode.FullyConnected:
                     return PrepareFullyConnected(op, p);
                 case OpCode.Add:
+                    if (TensorType(OperatorOutput(op)) == DataType.Int32) return PrepareBinaryInt32(op, code, p);
+                    return PrepareAdd(op, p);
                 case OpCode.Sub:
                     return PrepareAdd(op, p);
                 case OpCode.AveragePool2D:
@@ -596,6 +609,7 @@ namespace Mote.Runtime
                         return null; // a byte copy: the operator table's output byte count is all it needs
                     }
                 case OpCode.Mul:
+                    if (TensorType(OperatorOutput(op)) == DataType.Int32) return PrepareBinaryInt32(op, code, p);
                     return PrepareMul(op, p);
                 case OpCode.Logistic:
                 case OpCode.Tanh:
@@ -624,6 +638,20 @@ namespace Mote.Runtime
                     return PrepareStridedSlice(op, p);
                 case OpCode.Transpose:
                     return PrepareTranspose(op, p);
+                case OpCode.Cast:
+                case OpCode.Div:
+                case OpCode.Maximum:
+                case OpCode.Minimum:
+                case OpCode.SignalWindow:
+                case OpCode.SignalRfft:
+                case OpCode.SignalEnergy:
+                case OpCode.SignalFilterBank:
+                case OpCode.SignalFilterBankSquareRoot:
+                case OpCode.SignalFilterBankSpectralSubtraction:
+                case OpCode.SignalFilterBankLog:
+                case OpCode.SignalPcan:
+                case OpCode.SignalFftAutoScale:
+                    return PrepareAudio(op, code, p);
                 case OpCode.Svdf:
                     return PrepareSvdf(op, p);
                 case OpCode.TransposeConv:

@@ -34,14 +34,16 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [SkippableTheory]
-        [InlineData("", "vector128", "any", "any")]
-        [InlineData("DOTNET_EnableAVX512=0", "vector128", "any", "False")]
-        [InlineData("DOTNET_EnableAVX2=0", "vector128", "False", "False")]
-        [InlineData("DOTNET_EnableHWIntrinsic=0", "reference", "False", "False")]
-        public void ChildProcess_IsaSwitch_TakesEffectAndBitExact(string env, string path, string avx2, string avx512)
+        [InlineData("", "vector128", "any", "any", "any", "any")]
+        [InlineData("DOTNET_EnableAVX512=0", "vector128", "any", "False", "any", "any")]
+        [InlineData("DOTNET_EnableAVXVNNI=0", "vector128", "any", "any", "any", "False")] // AVX2 vpmaddwd leaf
+        [InlineData("DOTNET_EnableAVX2=0", "vector128", "False", "False", "True", "False")]   // SSE4.1 pmaddwd leaf, per-lane shifts
+        [InlineData("DOTNET_EnableSSE42=0", "vector128", "False", "False", "False", "False")] // portable Vector128 leaf and requantization (.NET 10: the SSE4.2 switch turns SSE4.1 off too)
+        [InlineData("DOTNET_EnableHWIntrinsic=0", "reference", "False", "False", "False", "False")]
+        public void ChildProcess_IsaSwitch_TakesEffectAndBitExact(string env, string path, string avx2, string avx512, string sse41, string avxvnni)
         {
             Skip.IfNot(System.Runtime.Intrinsics.X86.X86Base.IsSupported, "x64 legs need an x64 machine");
-            var (code, output) = RunChild(env, path, avx2, avx512);
+            var (code, output) = RunChild(env, path, avx2, avx512, sse41, avxvnni);
             Assert.True(code == 0, $"[{env}] exit {code}: {output}");
             Assert.Contains("ok ", output);
         }

@@ -1,7 +1,10 @@
 using System;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Mote.Kernels.Simd;
 using Xunit;
+
+#pragma warning disable CA2252 // AvxVnni: preview-marked in older reference assemblies
 
 namespace Mote.Kernels.Simd.Tests
 {
@@ -12,6 +15,13 @@ namespace Mote.Kernels.Simd.Tests
         {
             int s = 0;
             for (int i = 0; i < n; i++) s = unchecked(s + w[i] * (x[i] + offset));
+            return s;
+        }
+
+        static int SumW(sbyte[] w, int n)
+        {
+            int s = 0;
+            for (int i = 0; i < n; i++) s += w[i];
             return s;
         }
 
@@ -34,6 +44,83 @@ namespace Mote.Kernels.Simd.Tests
                         fixed (sbyte* px = x, pw = w)
                             Assert.Equal(ScalarDot(x, w, n, off), DotLeaf.DotVector128(px, pw, n, off));
                     }
+        }
+
+        /// <summary>Every x64 4-row leaf this CPU has (and the portable one), lengths 0..130, unaligned rows, edge data and offsets.</summary>
+        [SkippableTheory]
+        [InlineData("sse41")]
+        [InlineData("avx2")]
+        [InlineData("avxvnni")]
+        [InlineData("avxvnni-u8")]
+        [InlineData("vector128")]
+        public void Dot4Leaves_Lengths0To130AndEdgeValues_EqualScalar(string leaf)
+        {
+            delegate*<sbyte*, sbyte*, int, int, int, Vector128<int>> f = leaf switch
+            {
+                "sse41" => Sse41.IsSupported ? &DotLeaf.Dot4Sse41 : null,
+                "avx2" => Avx2.IsSupported ? &DotLeaf.Dot4Avx2 : null,
+                "avxvnni" => AvxVnni.IsSupported ? &DotLeaf.Dot4AvxVnni : null,
+                "avxvnni-u8" => AvxVnni.IsSupported ? &DotLeaf.Dot4AvxVnniU8 : null,
+                _ => Vector128.IsHardwareAccelerated ? &DotLeaf.Dot4Vector128 : null,
+            };
+            Skip.If(f == null, $"{leaf} is not supported in this process");
+            var r = new Random(9);
+            int[] offsets = { -127, 0, 1, 128, 37 };
+            for (int n = 0; n <= 130; n++)
+                for (int mode = 0; mode < 4; mode++)
+                    foreach (int off in offsets)
+                    {
+                        int stride = n + (n % 3);
+                        var x = new sbyte[n + 1]; var w = new sbyte[4 * stride + n + 1];
+                        for (int i = 0; i < x.Length; i++)
+                            x[i] = mode == 1 ? (sbyte)-128 : mode == 2 ? (sbyte)127 : mode == 3 ? (sbyte)(i % 2 == 0 ? -128 : 127) : (sbyte)r.Next(-128, 128);
+                        for (int i = 0; i < w.Length; i++)
+                            w[i] = mode == 1 || mode == 2 ? (sbyte)-128 : (sbyte)r.Next(-128, 128);
+                        fixed (sbyte* px = x, pw = w)
+                        {
+                            var got = f(px + 1 - (n > 0 ? 1 : 0), pw + 1, stride, n, off);
+                            for (int k = 0; k < 4; k++)
+                            {
+                                var xs = x.AsSpan(n > 0 ? 0 : 1).ToArray(); var ws = w.AsSpan(1 + k * stride).ToArray();
+                                int want = ScalarDot(xs, ws, n, off);
+                                if (leaf == "avxvnni-u8") // the prefix is against x + 128 (the caller folds the rest into the bias)
+                                    want = unchecked(want + (128 - off) * SumW(ws, DotLeaf.VnniPrefix(n)));
+                                Assert.Equal(want, got.GetElement(k));
+                            }
+                        }
+                    }
+        }
+
+        /// <summary>The two-pixel VNNI leaf equals the one-pixel one on each input (lengths 0..130, edge data).</summary>
+        [SkippableFact]
+        public void Dot4x2AvxVnniU8_Lengths0To130_EqualsOnePixelLeafTwice()
+        {
+            Skip.IfNot(AvxVnni.IsSupported, "AVX-VNNI is not supported in this process");
+            var r = new Random(11);
+            foreach (int off in new[] { -127, 0, 128, 37 })
+                for (int n = 0; n <= 130; n++)
+                    for (int mode = 0; mode < 3; mode++)
+                    {
+                        int stride = n + (n % 3);
+                        var x = new sbyte[2 * n + 3]; var w = new sbyte[4 * stride + n + 1];
+                        for (int i = 0; i < x.Length; i++) x[i] = mode == 1 ? (sbyte)-128 : mode == 2 ? (sbyte)127 : (sbyte)r.Next(-128, 128);
+                        for (int i = 0; i < w.Length; i++) w[i] = mode == 0 ? (sbyte)r.Next(-128, 128) : (sbyte)-128;
+                        var sums = new int[8];
+                        fixed (sbyte* px = x, pw = w)
+                        fixed (int* ps = sums)
+                        {
+                            DotLeaf.Dot4x2AvxVnniU8(px + 1, px + 2 + n, pw + 1, stride, n, off, ps);
+                            var a = DotLeaf.Dot4AvxVnniU8(px + 1, pw + 1, stride, n, off);
+                            var b = DotLeaf.Dot4AvxVnniU8(px + 2 + n, pw + 1, stride, n, off);
+                            for (int k = 0; k < 4; k++) { Assert.Equal(a.GetElement(k), sums[k]); Assert.Equal(b.GetElement(k), sums[4 + k]); }
+                        }
+                    }
+        }
+
+        [Fact]
+        public void Requant_ShiftsMinus31To30EdgeMultipliersAndAccumulators_BitExactWithFixedPoint()
+        {
+            Assert.True(RandomCases.RequantSweep() > 100000);
         }
 
         [Fact]

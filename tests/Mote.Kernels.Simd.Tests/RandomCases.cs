@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.Intrinsics;
 using Mote.Runtime.Kernels;
 using Reference = Mote.Runtime.Kernels;
 
@@ -49,7 +50,7 @@ namespace Mote.Kernels.Simd.Tests
             bool pointwise = seed % 4 == 0;
             var p = new ConvParams
             {
-                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(40),
+                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(pointwise ? 140 : 40),
                 FilterHeight = pointwise ? 1 : 1 + r.Next(4), FilterWidth = pointwise ? 1 : 1 + r.Next(4),
                 OutputChannels = 1 + r.Next(19), StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3),
                 DilationHeight = 1 + r.Next(2), DilationWidth = 1 + r.Next(2),
@@ -75,7 +76,7 @@ namespace Mote.Kernels.Simd.Tests
                 $"s {p.StrideHeight},{p.StrideWidth} d {p.DilationHeight},{p.DilationWidth} pad {p.PadTop},{p.PadLeft} cout {p.OutputChannels} off {p.InputOffset}");
         }
 
-        /// <summary>One depthwise case (depth multiplier 1 mostly; 2 exercises the reference fallback).</summary>
+        /// <summary>One depthwise case (depth multiplier 1 mostly; 2..8 on every ninth/eighth seed, as micro_speech's 8).</summary>
         public static string Depthwise(int seed)
         {
             var r = new Random(seed + 100000);
@@ -83,7 +84,7 @@ namespace Mote.Kernels.Simd.Tests
             var p = new ConvParams
             {
                 Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9), InputChannels = 1 + r.Next(70),
-                FilterHeight = 1 + r.Next(4), FilterWidth = 1 + r.Next(4), DepthMultiplier = seed % 9 == 8 ? 2 : 1,
+                FilterHeight = 1 + r.Next(4), FilterWidth = 1 + r.Next(4), DepthMultiplier = seed % 9 == 8 ? 2 : seed % 9 == 7 ? 3 + seed % 6 : 1,
                 StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3), DilationHeight = 1 + r.Next(2), DilationWidth = 1 + r.Next(2),
                 InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
                 ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(3) == 0 ? 0 : 1,
@@ -131,6 +132,58 @@ namespace Mote.Kernels.Simd.Tests
             return Diff(expected, actual, $"fc seed {seed} depth {depth} off {p.InputOffset}");
         }
 
+
+        /// <summary>
+        /// <see cref="Requant"/> against <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>:
+        /// every shift -31..30 × edge multipliers (0, 1, 2^30, 2^31-1, int.MinValue, -1, random) × edge
+        /// accumulators (int.MinValue, int.MaxValue, ±1, 0, rounding ties, random) × bias (none, int.MaxValue wrap),
+        /// unclamped and clamped, 1..4 valid lanes. Returns the number of values checked; throws on the first mismatch.
+        /// </summary>
+        public static unsafe int RequantSweep()
+        {
+            var r = new Random(77);
+            int[] mults = { 0, 1, 1 << 30, int.MaxValue, int.MinValue, -1, (1 << 30) + 12345, 1518500250, r.Next(), -r.Next() };
+            var accs = new System.Collections.Generic.List<int> { int.MinValue, int.MinValue + 1, int.MaxValue, int.MaxValue - 1, -1, 0, 1, 2, -2, 3, -3 };
+            for (int e = 1; e < 31; e++) { accs.Add(1 << e); accs.Add(-(1 << e)); accs.Add((1 << e) + (1 << (e - 1))); accs.Add(-(1 << e) - (1 << (e - 1))); accs.Add((1 << (e - 1)) - 1); }
+            for (int k = 0; k < 40; k++) accs.Add(r.Next(int.MinValue, int.MaxValue));
+            int n = 0;
+            var quant = new byte[8 * 4 + 5];
+            var bias = new byte[4 * 4 + 1];
+            int* table = stackalloc int[Requant.IntsPerBlock];
+            foreach (bool clamped in new[] { false, true })
+            for (int shift = -31; shift <= 30; shift++)
+            foreach (int m in mults)
+            for (int bmode = 0; bmode < 2; bmode++)
+            {
+                int count = 1 + (n / 4 % 4), quantStride = shift % 2 == 0 ? 1 : 0;
+                int ms = 1, ss = 1 + 16, biasStart = bmode == 0 ? -1 : 1;
+                for (int k = 0; k < 4; k++)
+                {
+                    // lane k: multiplier m and shift, except lanes 1/3 use neighbours so lanes differ
+                    int mk = k % 2 == 0 ? m : mults[(k + shift + 40) % mults.Length];
+                    int sk = k % 2 == 0 ? shift : (shift + 7 * k + 62) % 62 - 31;
+                    BitConverter.TryWriteBytes(quant.AsSpan(ms + 4 * k), mk);
+                    BitConverter.TryWriteBytes(quant.AsSpan(ss + 4 * k), sk);
+                    BitConverter.TryWriteBytes(bias.AsSpan(1 + 4 * k), k == 0 ? int.MaxValue : k == 1 ? int.MinValue : r.Next(int.MinValue, int.MaxValue));
+                }
+                Requant.Build(table, count, bias, biasStart, quant, ms, ss, quantStride);
+                int outOff = clamped ? r.Next(-128, 128) : 0, min = clamped ? -128 : int.MinValue, max = clamped ? 127 : int.MaxValue;
+                if (!clamped) outOff = 0;
+                for (int a = 0; a < accs.Count; a++)
+                {
+                    var acc = Vector128.Create(accs[a], accs[(a + 1) % accs.Count], accs[(a + 7) % accs.Count], accs[(a + 13) % accs.Count]);
+                    var got = Requant.Apply(acc, table, Vector128.Create(outOff), Vector128.Create(min), Vector128.Create(max));
+                    for (int k = 0; k < count; k++, n++)
+                    {
+                        int want = FixedPoint.RequantizeChannel(acc.GetElement(k), bias, biasStart, quant, ms, ss, k, k * quantStride, outOff, min, max);
+                        if (got.GetElement(k) != want)
+                            throw new Exception($"requant lane {k}: acc {acc.GetElement(k)} shift {shift} mult {m} bias {biasStart} stride {quantStride}: SIMD {got.GetElement(k)}, reference {want}");
+                    }
+                }
+            }
+            return n;
+        }
+
         static string Diff(byte[] e, byte[] a, string what)
         {
             for (int i = 0; i < e.Length; i++)
@@ -146,6 +199,7 @@ namespace Mote.Kernels.Simd.Tests
                 for (int seed = 0; seed < 7; seed++, n++) { var d = FullyConnected(seed, depth); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Conv(seed); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Depthwise(seed); if (d != null) throw new Exception(d); }
+            n += RequantSweep();
             return n;
         }
     }

@@ -74,7 +74,7 @@ namespace Mote.Cli
             {
                 var t = m.GetTensor(i);
                 string scale = t.ScaleCount > 1 ? $"{t.ScaleCount} ch" : t.Scale.ToString("G6", Inv);
-                sb.AppendLine($"  {i,4} {DataType.Name(t.DataType),-7} {t.ShapeText(),-18} {(t.IsConstant ? "blob" : "arena"),-9} {t.Start,8} {t.Bytes,8} {t.ZeroPoint,5} {scale,-12} {t.Name}");
+                sb.AppendLine($"  {i,4} {DataType.Name(t.DataType),-7} {t.ShapeText(),-18} {(t.IsConstant ? "blob" : t.IsVariable ? "state" : "arena"),-9} {t.Start,8} {t.Bytes,8} {t.ZeroPoint,5} {scale,-12} {t.Name}");
             }
             sb.AppendLine();
             sb.AppendLine("operators:");
@@ -139,6 +139,7 @@ namespace Mote.Cli
                     foreach (int d in t.Shape) w.WriteNumberValue(d);
                     w.WriteEndArray();
                     w.WriteString("storage", t.IsConstant ? "constant" : "arena");
+                    if (t.IsVariable) w.WriteBoolean("variable", true);
                     w.WriteNumber("offset", t.Start);
                     w.WriteNumber("bytes", t.Bytes);
                     w.WriteNumber("zero_point", t.ZeroPoint);

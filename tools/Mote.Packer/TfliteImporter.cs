@@ -15,7 +15,7 @@ namespace Mote.Packer
     /// parameter the way TFLM's Prepare does (<see cref="TfliteQuantMath"/>), so the runtime only
     /// does integer math. Anything unsupported is rejected naming the operator index and name.
     /// </summary>
-    public sealed class TfliteImporter
+    public sealed partial class TfliteImporter
     {
         // TFLite BuiltinOperator codes handled here.
         const int TflAdd = 0, TflAveragePool2D = 1, TflConcatenation = 2, TflConv2D = 3, TflDepthwiseConv2D = 4, TflFullyConnected = 9,
@@ -76,7 +76,7 @@ namespace Mote.Packer
             for (int i = 0; i < sub.Operators.Length; i++)
             {
                 int code = BuiltinOf(sub.Operators[i]);
-                if (Array.IndexOf(Supported, code) < 0)
+                if (Array.IndexOf(Supported, code) < 0 && !IsAudioOperator(sub.Operators[i]))
                     unsupported.Add($"operator {i} ({OpName(sub.Operators[i])})");
             }
             if (unsupported.Count > 0)
@@ -193,6 +193,8 @@ namespace Mote.Packer
                 case TensorType.FLOAT32: return DataType.Float32;
                 case TensorType.UINT8: return DataType.UInt8;
                 case TensorType.INT64: return DataType.Int64;
+                case TensorType.UINT32: return DataType.UInt32;
+                case TensorType.UINT64: return DataType.UInt64;
                 default:
                     throw new PackException($"{file}: {role} tensor '{src.Name}' has type {src.Type}, which Mote does not support");
             }
@@ -214,10 +216,12 @@ namespace Mote.Packer
                 }
                 return Tensor(src.Inputs[k], $"operator {index} input {k}");
             }
-            if (src.Outputs.Length != 1) throw new PackException($"{where}: has {src.Outputs.Length} outputs, expected 1");
+            int outputs = AudioOutputCount(src);
+            if (src.Outputs.Length != outputs) throw new PackException($"{where}: has {src.Outputs.Length} outputs, expected {outputs}");
             int output = Tensor(src.Outputs[0], $"operator {index} output");
-            op.Outputs = new[] { output };
+            op.Outputs = outputs == 1 ? new[] { output } : new[] { output, Tensor(src.Outputs[1], $"operator {index} output 1") };
             var o = graph.Tensors[output];
+            if (LowerAudio(op, where, src, k => Input(k), o)) return op;
 
             switch (code)
             {
@@ -1056,7 +1060,8 @@ namespace Mote.Packer
             int act = options == null ? 0 : (int)options.FusedActivationFunction;
             if (act != 0)
                 throw new PackException($"{where}: fused activation {(ActivationFunctionType)act} is not allowed on CONCATENATION (TFLite Micro requires NONE)");
-            RequireInt8(where, o, "output");
+            // int8 inputs must share the output's quantization; int32 ones (the audio front end's) are plain copies.
+            bool int8 = o.DataType == DataType.Int8;
             int rank = o.Shape.Length;
             int axis = options == null ? 0 : options.Axis;
             if (axis < 0) axis += rank; // TFLM CalculatePositiveAxis
@@ -1066,10 +1071,15 @@ namespace Mote.Packer
             for (int k = 0; k < inputs.Length; k++)
             {
                 var t = graph.Tensors[inputs[k]];
-                RequireInt8(where, t, $"input {k}");
+                if (!int8)
+                {
+                    if (t.DataType != o.DataType || o.DataType != DataType.Int32)
+                        throw new PackException($"{where}: input {k} {t.Describe} and output {o.Describe} must both be int8 or both int32");
+                }
+                else RequireInt8(where, t, $"input {k}");
                 // TFLM ConcatenationPrepare: no rescaling in the int8 kernel, so every input must
                 // have exactly the output's scale and zero point.
-                if ((double)t.Scales[0] != (double)o.Scales[0] || t.ZeroPoint != o.ZeroPoint)
+                if (int8 && (double)t.Scales[0] != (double)o.Scales[0] || t.ZeroPoint != o.ZeroPoint)
                     throw new PackException($"{where}: input {k} {t.Describe} has scale {t.Scales[0]} and zero point {t.ZeroPoint} but the output has "
                         + $"{o.Scales[0]} and {o.ZeroPoint}; TFLite Micro's int8 CONCATENATION requires every input to share the output's quantization "
                         + "(requantize the inputs first)");

@@ -77,6 +77,8 @@ namespace Mote.Runtime.Format
     public static class DataType
     {
         public const int Int8 = 1, Int16 = 2, Int32 = 3, Float32 = 4, UInt8 = 5, Int64 = 6;
+        /// <summary>Format 1.3: the audio front end's spectra and filter-bank energies.</summary>
+        public const int UInt32 = 7, UInt64 = 8;
 
         /// <summary>Element size in bytes, or 0 for an unknown type.</summary>
         public static int Size(int dtype)
@@ -85,8 +87,8 @@ namespace Mote.Runtime.Format
             {
                 case Int8: case UInt8: return 1;
                 case Int16: return 2;
-                case Int32: case Float32: return 4;
-                case Int64: return 8;
+                case Int32: case Float32: case UInt32: return 4;
+                case Int64: case UInt64: return 8;
                 default: return 0;
             }
         }
@@ -101,6 +103,8 @@ namespace Mote.Runtime.Format
                 case Float32: return "float32";
                 case UInt8: return "uint8";
                 case Int64: return "int64";
+                case UInt32: return "uint32";
+                case UInt64: return "uint64";
                 default: return "dtype " + dtype;
             }
         }
@@ -122,8 +126,8 @@ namespace Mote.Runtime.Format
             SignalFilterBankSquareRoot = 36, SignalFilterBankSpectralSubtraction = 37, SignalFilterBankLog = 38,
             SignalPcan = 39, SignalFftAutoScale = 40;
 
-        /// <summary>Highest op code this runtime knows (codes below it may still be unknown: see <see cref="ParamWords"/>).</summary>
-        public const int Max = 27;
+        /// <summary>Highest op code this runtime knows.</summary>
+        public const int Max = 40;
 
         /// <summary>Most inputs a CONCATENATION may have (TFLM's kMaxInputNum).</summary>
         public const int MaxConcatenationInputs = 10;
@@ -207,6 +211,18 @@ namespace Mote.Runtime.Format
                 case Dequantize: return 2;
                 case StridedSlice: return 15;
                 case Transpose: return 5;
+                case Cast: return 0;
+                case Div: return 2;
+                case Maximum: case Minimum: return 0;
+                case SignalWindow: return 1;
+                case SignalRfft: return 1;
+                case SignalEnergy: return 2;
+                case SignalFilterBank: return 1;
+                case SignalFilterBankSquareRoot: return 0;
+                case SignalFilterBankSpectralSubtraction: return 8;
+                case SignalFilterBankLog: return 2;
+                case SignalPcan: return 1;
+                case SignalFftAutoScale: return 0;
                 case Svdf: return 8;
                 case UnidirectionalSequenceLstm: return 29;
                 case TransposeConv: return 10;
@@ -238,11 +254,23 @@ namespace Mote.Runtime.Format
             switch (code)
             {
                 case Conv2D: case DepthwiseConv2D: case FullyConnected: case TransposeConv: return 3;
-                case Add: case Mul: case Sub: return 2;
+                case Add: case Mul: case Sub: case Div: case Maximum: case Minimum: return 2;
+                case SignalWindow: case SignalFilterBankSquareRoot: case SignalRfft: return 2;
+                case SignalPcan: return 3;
+                case SignalFilterBank: return 6;
                 case Svdf: return 5;
                 case UnidirectionalSequenceLstm: return UnidirectionalSequenceLstmInputs;
                 default: return 1;
             }
+        }
+
+        /// <summary>
+        /// Number of outputs (format 1.3): 2 for SIGNAL_FFT_AUTO_SCALE (output, scale bits) and
+        /// SIGNAL_FILTER_BANK_SPECTRAL_SUBTRACTION (output, noise estimate), 1 for every other op.
+        /// </summary>
+        public static int OutputCount(int code)
+        {
+            return code == SignalFftAutoScale || code == SignalFilterBankSpectralSubtraction ? 2 : 1;
         }
 
         /// <summary>Maximum input count: equal to <see cref="InputCount"/> except for CONCATENATION (1..10).</summary>

@@ -7,6 +7,7 @@ using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -98,12 +99,6 @@ namespace Mote.Packer.Tests.Blob
             return Assert.Throws<MoteFormatException>(() => Model.Load(blob));
         }
 
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         static int WordAt(byte[] b, int op, int word)
         {
@@ -322,13 +317,7 @@ namespace Mote.Packer.Tests.Blob
                         default: LittleEndian.WriteUInt16(b, indices + 2 * rng.Next(indexCount), (ushort)rng.Next(-2, tensorCount + 1)); break;
                     }
                 }
-                BlobWriter.Seal(b);
-                Model m;
-                try { m = Model.Load(b); }
-                catch (MoteFormatException) { rejected++; continue; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: Load threw {ex.GetType().Name}: {ex.Message}", ex); }
-                try { new Interpreter(m).Invoke(); loaded++; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: a blob that loaded failed in Invoke: {ex}", ex); }
+                if (SealLoadInvoke(b, iter)) loaded++; else rejected++;
             }
             Assert.True(loaded > 0 && rejected > 0, $"degenerate fuzz mix: {loaded} loaded, {rejected} rejected");
         }

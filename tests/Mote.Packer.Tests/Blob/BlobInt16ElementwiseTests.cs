@@ -6,6 +6,7 @@ using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -76,12 +77,6 @@ namespace Mote.Packer.Tests.Blob
             return v;
         }
 
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         static int WordAt(byte[] b, int op, int word)
         {

@@ -7,6 +7,7 @@ using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -61,18 +62,8 @@ namespace Mote.Packer.Tests.Blob
 
         static byte[] Blob() => Packer.Finish(Graph(), 0).Blob;
 
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
-
-        static int WordAt(byte[] b, int op, int word)
-        {
-            int rec = Section(b, BlobFormat.SectionOperators) + BlobFormat.OperatorRecordSize * op;
-            return Section(b, BlobFormat.SectionParams) + 4 * (LittleEndian.ReadInt32(b, rec + 8) + word);
-        }
+        static int WordAt(byte[] b, int op, int word) =>
+            Section(b, BlobFormat.SectionParams) + 4 * (LittleEndian.ReadInt32(b, OperatorRecord(b, op) + 8) + word);
 
         [Fact]
         public void Load_Graph_DispatchesOnDtypes()
@@ -236,11 +227,11 @@ namespace Mote.Packer.Tests.Blob
             int iterations = int.TryParse(Environment.GetEnvironmentVariable("MOTE_FUZZ_ITERATIONS"), out int n) ? n : 3000;
             var original = Blob();
             int paramsStart = Section(original, BlobFormat.SectionParams);
-            int paramsWords = LittleEndian.ReadInt32(original, 64 + 16 * 3 + 12);
+            int paramsWords = SectionCount(original, BlobFormat.SectionParams);
             int tensors = Section(original, BlobFormat.SectionTensors);
-            int tensorCount = LittleEndian.ReadInt32(original, 64 + 12);
+            int tensorCount = SectionCount(original, BlobFormat.SectionTensors);
             int indices = Section(original, BlobFormat.SectionIndices);
-            int indexCount = LittleEndian.ReadInt32(original, 64 + 16 * 2 + 12);
+            int indexCount = SectionCount(original, BlobFormat.SectionIndices);
             int[] interesting = { 0, 1, -1, 2, 3, 4, 5, 8, 14, 15, 31, -31, 127, 128, -128, 32767, 32768, -32769, int.MaxValue, int.MinValue };
             var rng = new Random(1617);
             int loaded = 0, rejected = 0;
@@ -259,13 +250,8 @@ namespace Mote.Packer.Tests.Blob
                         default: LittleEndian.WriteUInt16(b, indices + 2 * rng.Next(indexCount), (ushort)rng.Next(-2, tensorCount + 1)); break;
                     }
                 }
-                BlobWriter.Seal(b);
-                Model m;
-                try { m = Model.Load(b); }
-                catch (MoteFormatException) { rejected++; continue; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: Load threw {ex.GetType().Name}: {ex.Message}", ex); }
-                try { new Interpreter(m).Invoke(); loaded++; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: a blob that loaded failed in Invoke: {ex}", ex); }
+                if (SealLoadInvoke(b, iter)) loaded++;
+                else rejected++;
             }
             Assert.True(loaded > 0 && rejected > 0, $"degenerate fuzz mix: {loaded} loaded, {rejected} rejected");
         }

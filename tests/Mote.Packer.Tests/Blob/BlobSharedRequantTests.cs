@@ -5,6 +5,7 @@ using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -27,12 +28,6 @@ namespace Mote.Packer.Tests.Blob
             return Assert.Throws<MoteFormatException>(() => Model.Load(blob));
         }
 
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         static int OpRecord(byte[] b, int op) => Section(b, BlobFormat.SectionOperators) + BlobFormat.OperatorRecordSize * op;
 

@@ -7,6 +7,7 @@ using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Packer.Tests.Models;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -101,12 +102,6 @@ namespace Mote.Packer.Tests.Blob
             Assert.Contains("not a .mote blob", Rejects(b).Message);
         }
 
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         [Fact]
         public void Load_TensorOutsideArena_NamesTensorAndOffset()
@@ -205,13 +200,7 @@ namespace Mote.Packer.Tests.Blob
                         default: LittleEndian.WriteInt32(b, at & ~3, LittleEndian.ReadInt32(b, at & ~3) + rng.Next(-64, 65)); break;
                     }
                 }
-                BlobWriter.Seal(b);
-                Model m;
-                try { m = Model.Load(b); }
-                catch (MoteFormatException) { rejected++; continue; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: Load threw {ex.GetType().Name}: {ex.Message}", ex); }
-                try { new Interpreter(m).Invoke(); loaded++; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: a blob that loaded failed in Invoke: {ex}", ex); }
+                if (SealLoadInvoke(b, iter)) loaded++; else rejected++;
             }
             Assert.True(rejected > 0 && loaded > 0, $"fuzz mix degenerate: {loaded} loaded, {rejected} rejected");
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60 + iterations / 100), "fuzzing took too long: a mutation may cause a near-hang");

@@ -4,6 +4,7 @@ using Mote.Packer.Tests.Models;
 using Mote.Runtime;
 using Mote.Runtime.Format;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -16,19 +17,7 @@ namespace Mote.Packer.Tests.Blob
     {
         static byte[] Blob() => (byte[])SharedModels.Pack(SharedModels.ModelPath("mnist_lstm_int8")).Blob.Clone();
 
-        static int Section(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 4);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
-        static int SectionCount(byte[] b, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(b, 28); i++)
-                if (LittleEndian.ReadInt32(b, 64 + 16 * i) == kind) return LittleEndian.ReadInt32(b, 64 + 16 * i + 12);
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         static int Record(byte[] b, int op) => Section(b, BlobFormat.SectionOperators) + BlobFormat.OperatorRecordSize * op;
 
@@ -156,13 +145,7 @@ namespace Mote.Packer.Tests.Blob
                         default: LittleEndian.WriteUInt16(b, indices + 2 * rng.Next(25), (ushort)rng.Next(-2, tensorCount + 1)); break;
                     }
                 }
-                BlobWriter.Seal(b);
-                Model m;
-                try { m = Model.Load(b); }
-                catch (MoteFormatException) { rejected++; continue; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: Load threw {ex.GetType().Name}: {ex.Message}", ex); }
-                try { new Interpreter(m).Invoke(); loaded++; }
-                catch (Exception ex) { throw new Exception($"iteration {iter}: a blob that loaded failed in Invoke: {ex}", ex); }
+                if (SealLoadInvoke(b, iter)) loaded++; else rejected++;
             }
             Assert.True(loaded > 0 && rejected > 0, $"degenerate fuzz mix: {loaded} loaded, {rejected} rejected");
         }

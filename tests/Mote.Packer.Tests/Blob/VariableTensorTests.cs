@@ -7,6 +7,7 @@ using Mote.Runtime;
 using Mote.Runtime.Format;
 using Mote.Runtime.Kernels;
 using Xunit;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Blob
 {
@@ -111,22 +112,12 @@ namespace Mote.Packer.Tests.Blob
         {
             var g = StateGraph(out _, out _);
             var blob = Packer.Finish(g, 0).Blob;
-            int tensorsAt = SectionOffset(blob, BlobFormat.SectionTensors);
+            int tensorsAt = Section(blob, BlobFormat.SectionTensors);
             edit(blob, tensorsAt + tensor * BlobFormat.TensorRecordSize);
             BlobWriter.Seal(blob);
             return blob;
         }
 
-        static int SectionOffset(byte[] blob, int kind)
-        {
-            int count = LittleEndian.ReadInt32(blob, BlobFormat.OffSectionCount);
-            for (int i = 0; i < count; i++)
-            {
-                int e = BlobFormat.HeaderSize + 16 * i;
-                if (LittleEndian.ReadInt32(blob, e) == kind) return LittleEndian.ReadInt32(blob, e + 4);
-            }
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         [Fact]
         public void Load_UnknownTensorFlag_IsRejectedNamingTheTensorAndOffset()
@@ -154,7 +145,7 @@ namespace Mote.Packer.Tests.Blob
             var blob = Packer.Finish(TestGraphs.AllOps(), 0).Blob;
             var m = Model.Load(blob);
             int c = Enumerable.Range(0, m.TensorCount).First(i => m.GetTensor(i).IsConstant);
-            int tensorsAt = SectionOffset(blob, BlobFormat.SectionTensors);
+            int tensorsAt = Section(blob, BlobFormat.SectionTensors);
             blob[tensorsAt + c * BlobFormat.TensorRecordSize + BlobFormat.TensorFlagsOffset] = BlobFormat.TensorFlagVariable;
             BlobWriter.Seal(blob);
             var e = Assert.Throws<MoteFormatException>(() => Model.Load(blob));

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 using Mote.Packer.Tests.Models;
 using Mote.Tests.Common;
@@ -86,6 +87,22 @@ namespace Mote.Packer.Tests.Cli
             Assert.Equal("ADD", op.GetProperty("type").GetString());
             Assert.Equal(new[] { 1, 128, 128, 1 }, JsonSerializer.Deserialize<int[]>(op.GetProperty("output_shape").GetRawText()));
             Assert.Equal(3, r.GetProperty("tensors").GetArrayLength());
+        }
+
+        [SkippableFact]
+        public void Inspect_StatefulModel_MarksItsVariableTensors()
+        {
+            // mnist_lstm_int8: one LSTM whose hidden and cell states are TFLite variable tensors.
+            string blob = PackShared("mnist_lstm_int8");
+            var (code, stdout, _) = Mote("inspect", blob, "--json");
+            Assert.Equal(0, code);
+            using var doc = JsonDocument.Parse(stdout);
+            var variables = doc.RootElement.GetProperty("tensors").EnumerateArray()
+                .Where(t => t.TryGetProperty("variable", out var v) && v.GetBoolean()).Select(t => t.GetProperty("dtype").GetString()).OrderBy(d => d).ToList();
+            Assert.Equal(new[] { "int16", "int8" }, variables); // cell state int16, hidden state int8
+            var (code2, text, _) = Mote("inspect", blob);
+            Assert.Equal(0, code2);
+            Assert.Equal(2, text.Split('\n').Count(l => l.Contains(" state ")));
         }
 
         [Fact]

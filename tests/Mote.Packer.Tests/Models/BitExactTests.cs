@@ -65,23 +65,30 @@ namespace Mote.Packer.Tests.Models
 
             using var layers = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "layers.json")));
             var entries = layers.RootElement.GetProperty("layers").EnumerateArray().ToList();
-            Assert.Equal(entries.Count, m.OperatorCount);
+            // One entry per operator output (format 1.3's signal operators have two), in order.
+            int layer = 0;
             for (int i = 0; i < m.OperatorCount; i++)
             {
                 it.InvokeOperator(i);
                 var op = m.GetOperator(i);
-                var e = entries[i];
-                Assert.Equal(e.GetProperty("op_index").GetInt32(), op.SourceIndex);
-                Assert.Equal(e.GetProperty("op").GetString(), op.Name);
-                int tensor = e.GetProperty("tensor_index").GetInt32();
-                var view = it.GetTensor(op.Outputs[0]);
-                Assert.Equal(tensor, view.Info.SourceIndex);
-                var expected = File.ReadAllBytes(Path.Combine(dir, "layers_0", $"op{i:D3}_{op.Name.ToLowerInvariant()}_t{tensor}.bin"));
-                var actual = new byte[view.Bytes];
-                view.CopyTo(actual, 0);
-                var diff = FirstDifference(expected, actual);
-                Assert.True(diff == null, $"{model}: first differing layer is operator {i} ({op.Name}, tensor {tensor}): {diff}");
+                foreach (int t in op.Outputs)
+                {
+                    Assert.True(layer < entries.Count, $"{model}: more operator outputs than layers.json lists");
+                    var e = entries[layer++];
+                    Assert.Equal(e.GetProperty("op_index").GetInt32(), op.SourceIndex);
+                    string tflmName = e.GetProperty("op").GetString();
+                    Assert.True(tflmName == op.Name || tflmName == "CUSTOM", $"{model}: operator {i} is {op.Name}, TFLM's layer says {tflmName}");
+                    int tensor = e.GetProperty("tensor_index").GetInt32();
+                    var view = it.GetTensor(t);
+                    Assert.Equal(tensor, view.Info.SourceIndex);
+                    var expected = File.ReadAllBytes(Path.Combine(dir, "layers_0", $"op{i:D3}_{tflmName.ToLowerInvariant()}_t{tensor}.bin"));
+                    var actual = new byte[view.Bytes];
+                    view.CopyTo(actual, 0);
+                    var diff = FirstDifference(expected, actual);
+                    Assert.True(diff == null, $"{model}: first differing layer is operator {i} ({op.Name}, tensor {tensor}): {diff}");
+                }
             }
+            Assert.Equal(entries.Count, layer);
         }
 
         [SkippableTheory]

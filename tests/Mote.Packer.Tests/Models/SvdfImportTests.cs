@@ -7,6 +7,7 @@ using Mote.Packer.Blob;
 using Mote.Packer.Tests.Tflite;
 using Xunit;
 using static Mote.Packer.Tests.Tflite.FbTestWriter;
+using static Mote.Packer.Tests.Blob.BlobBytes;
 
 namespace Mote.Packer.Tests.Models
 {
@@ -155,20 +156,11 @@ namespace Mote.Packer.Tests.Models
 
         static byte[] PackedBlob() => Packer.PackTflite(Model(Tensors(), new[] { 0, 1, 2, 3, 4 }, 5), File).Blob;
 
-        static int SectionOffset(byte[] blob, int kind)
-        {
-            for (int i = 0; i < LittleEndian.ReadInt32(blob, BlobFormat.OffSectionCount); i++)
-            {
-                int e = BlobFormat.HeaderSize + BlobFormat.SectionEntrySize * i;
-                if (LittleEndian.ReadInt32(blob, e) == kind) return LittleEndian.ReadInt32(blob, e + 4);
-            }
-            throw new InvalidOperationException("no section " + kind);
-        }
 
         static MoteFormatException LoadPatchedWord(int word, int value)
         {
             var blob = PackedBlob();
-            int at = SectionOffset(blob, BlobFormat.SectionParams) + 4 * Runtime.Model.Load(blob).GetOperator(0).ParamStart + 4 * word;
+            int at = Section(blob, BlobFormat.SectionParams) + 4 * Runtime.Model.Load(blob).GetOperator(0).ParamStart + 4 * word;
             LittleEndian.WriteInt32(blob, at, value);
             BlobWriter.Seal(blob);
             var e = Assert.Throws<MoteFormatException>(() => Runtime.Model.Load(blob));
@@ -194,7 +186,7 @@ namespace Mote.Packer.Tests.Models
             var blob = PackedBlob();
             var m = Runtime.Model.Load(blob);
             int state = m.GetOperator(0).Inputs[4];
-            blob[SectionOffset(blob, BlobFormat.SectionTensors) + state * BlobFormat.TensorRecordSize + BlobFormat.TensorFlagsOffset] = 0;
+            blob[Section(blob, BlobFormat.SectionTensors) + state * BlobFormat.TensorRecordSize + BlobFormat.TensorFlagsOffset] = 0;
             BlobWriter.Seal(blob);
             var e = Assert.Throws<MoteFormatException>(() => Runtime.Model.Load(blob));
             Assert.Contains($"state tensor {state} is not a variable tensor", e.Message);

@@ -87,7 +87,7 @@ table ConcatEmbeddingsOptions {} table LSHProjectionOptions {} table RNNOptions 
 table LocalResponseNormalizationOptions {} table LSTMOptions {} table ResizeBilinearOptions {}
 table CallOptions {} table SkipGramOptions {} table SpaceToDepthOptions {}
 table EmbeddingLookupSparseOptions {} table GatherOptions {} table BatchToSpaceNDOptions {}
-table SpaceToBatchNDOptions {} table DivOptions {} table SequenceRNNOptions {} table ExpOptions {}
+table SpaceToBatchNDOptions {} table DivOptions { fused_activation_function:byte; } table SequenceRNNOptions {} table ExpOptions {}
 table TopKV2Options {} table SplitOptions {} table LogSoftmaxOptions {} table CastOptions {}
 table DequantizeOptions {} table MaximumMinimumOptions {} table ArgMaxOptions {} table LessOptions {}
 table NegOptions {} table PadV2Options {} table GreaterOptions {} table GreaterEqualOptions {}

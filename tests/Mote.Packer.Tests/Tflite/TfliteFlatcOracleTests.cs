@@ -448,6 +448,8 @@ namespace Mote.Packer.Tests.Tflite
                     return new (string, object)[] { ("fused_activation_function", (int)c.FusedActivationFunction), ("pot_scale_int16", c.PotScaleInt16) };
                 case MulOptions c:
                     return new (string, object)[] { ("fused_activation_function", (int)c.FusedActivationFunction) };
+                case DivOptions c:
+                    return new (string, object)[] { ("fused_activation_function", (int)c.FusedActivationFunction) };
                 case ReshapeOptions c:
                     return new (string, object)[] { ("new_shape", c.NewShape) };
                 case SqueezeOptions c:

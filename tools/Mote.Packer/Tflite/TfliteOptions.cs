@@ -153,6 +153,17 @@ namespace Mote.Packer.Tflite
         internal static ReshapeOptions Read(FbTable t) => new ReshapeOptions { NewShape = t.GetInt32Vector(0, "new_shape") };
     }
 
+    /// <summary>BuiltinOptions member 29 (DIV).</summary>
+    public sealed class DivOptions
+    {
+        public ActivationFunctionType FusedActivationFunction { get; init; }
+
+        internal static DivOptions Read(FbTable t) => new DivOptions
+        {
+            FusedActivationFunction = (ActivationFunctionType)t.GetSByte(0, "fused_activation_function"),
+        };
+    }
+
     /// <summary>BuiltinOptions member 21 (MUL).</summary>
     public sealed class MulOptions
     {
@@ -293,6 +304,7 @@ namespace Mote.Packer.Tflite
                 case BuiltinOptionsType.AddOptions: return AddOptions.Read(t);
                 case BuiltinOptionsType.ReshapeOptions: return ReshapeOptions.Read(t);
                 case BuiltinOptionsType.MulOptions: return MulOptions.Read(t);
+                case BuiltinOptionsType.DivOptions: return DivOptions.Read(t);
                 case BuiltinOptionsType.PadOptions: return PadOptions.Read(t);
                 case BuiltinOptionsType.TransposeOptions: return TransposeOptions.Read(t);
                 case BuiltinOptionsType.ReducerOptions: return ReducerOptions.Read(t);

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Mote.Runtime.Kernels;
+
+namespace Mote.Kernels.Simd
+{
+    /// <summary>
+    /// Vectorized requantization, 4 output channels at once, bit-exact with
+    /// <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>
+    /// (TFLM's double-rounding MultiplyByQuantizedMultiplier: wrapping bias add, wrapping x·2^left,
+    /// SaturatingRoundingDoublingHighMul, RoundingDivideByPOT, + output offset, clamp).
+    ///
+    /// The per-channel constants are unpacked once per kernel call into a table on the caller's
+    /// stack (<see cref="Build"/>): per block of 4 channels, 5 vectors (bias, multiplier,
+    /// 2^leftShift, rightShift, 2^rightShift − 1). Channels past the last are padded with a neutral
+    /// entry so a partial block can be computed as a full one (the caller stores only the valid lanes).
+    ///
+    /// SaturatingRoundingDoublingHighMul: gemmlowp's nudge-then-truncating-divide equals
+    /// floor((a·b + 2^30) / 2^31) for both signs, and the result fits int32 except for
+    /// a = b = int.MinValue (2^31, wraps to int.MinValue; no other product rounds to int.MinValue),
+    /// so bits 31..62 of the 64-bit sum are the answer and int.MinValue is flipped to int.MaxValue.
+    /// </summary>
+    public static unsafe class Requant
+    {
+        /// <summary>Ints of table per output channel block of 4 (5 vectors of 4 lanes).</summary>
+        public const int IntsPerBlock = 20;
+
+        /// <summary>Table size in ints for <paramref name="channels"/> channels.</summary>
+        public static int TableInts(int channels) => (channels + 3) / 4 * IntsPerBlock;
+
+        /// <summary>
+        /// Fills <paramref name="table"/> (<see cref="TableInts"/> ints, 16-byte granularity) for channels
+        /// [0, channels): bias of channel c (0 without bias), and multiplier/shift entry c · quantStride.
+        /// </summary>
+        public static void Build(int* table, int channels, byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, int quantStride)
+        {
+            int blocks = (channels + 3) / 4;
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                int* t = table + blk * IntsPerBlock;
+                for (int k = 0; k < 4; k++)
+                {
+                    int c = blk * 4 + k;
+                    int b = 0, m = 0, shift = 0;
+                    if (c < channels)
+                    {
+                        if (biasStart >= 0) b = Unsafe.ReadUnaligned<int>(ref bias[biasStart + 4 * c]);
+                        m = Unsafe.ReadUnaligned<int>(ref quant[multiplierStart + 4 * c * quantStride]);
+                        shift = Unsafe.ReadUnaligned<int>(ref quant[shiftStart + 4 * c * quantStride]);
+                        if (!System.BitConverter.IsLittleEndian)
+                        {
+                            b = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(b);
+                            m = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(m);
+                            shift = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(shift);
+                        }
+                    }
+                    int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+                    t[k] = b;
+                    t[4 + k] = m;
+                    t[8 + k] = unchecked(1 << left);
+                    t[12 + k] = right;
+                    t[16 + k] = (int)((1L << right) - 1);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Adds (offset − 128) · Σ_{i &lt; prefix} w[c][i] to the bias of every channel c of the full blocks
+        /// (c &lt; channels rounded down to 4; filter rows <paramref name="stride"/> apart), wrapping: the
+        /// correction that turns <see cref="DotLeaf.Dot4AvxVnniU8"/>'s sums into Σ w·(x + offset).
+        /// </summary>
+        public static void AddToBias(int* table, int channels, sbyte* w, int stride, int prefix, int offset)
+        {
+            int full = channels & ~3;
+            for (int c = 0; c < full; c++)
+            {
+                sbyte* row = w + c * stride;
+                int sum = 0;
+                for (int i = 0; i < prefix; i++) sum += row[i];
+                table[c / 4 * IntsPerBlock + c % 4] += (offset - 128) * sum;
+            }
+        }
+
+        /// <summary>Requantizes 4 accumulators with table block <paramref name="t"/>; returns int32 lanes in [min, max].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> Apply(Vector128<int> acc, int* t, Vector128<int> outputOffset, Vector128<int> min, Vector128<int> max)
+        {
+            Vector128<int> x = (acc + *(Vector128<int>*)t) * *(Vector128<int>*)(t + 8); // wrapping: + bias, · 2^left
+            x = HighMul(x, *(Vector128<int>*)(t + 4));
+            // RoundingDivideByPOT: floor shift, +1 when the remainder is above half (at least half for x < 0).
+            Vector128<int> mask = *(Vector128<int>*)(t + 16);
+            Vector128<int> remainder = x & mask;
+            Vector128<int> threshold = Vector128.ShiftRightArithmetic(mask, 1) - Vector128.ShiftRightArithmetic(x, 31);
+            x = ShiftRightVariable(x, *(Vector128<int>*)(t + 12)) - Vector128.GreaterThan(remainder, threshold);
+            return Vector128.Min(Vector128.Max(x + outputOffset, min), max);
+        }
+
+        /// <summary>SaturatingRoundingDoublingHighMul on 4 lanes (see the class comment for why this is exact).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> HighMul(Vector128<int> a, Vector128<int> b)
+        {
+            Vector128<long> nudge = Vector128.Create(1L << 30);
+            Vector128<int> r;
+            if (Sse41.IsSupported)
+            {
+                // pmuldq on the even lanes, then on the odd lanes moved down; bits 31..62 of each sum.
+                Vector128<long> even = Sse2.ShiftRightLogical(Sse41.Multiply(a, b) + nudge, 31);
+                Vector128<long> odd = Sse2.ShiftRightLogical(
+                    Sse41.Multiply(Sse2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), Sse2.ShiftRightLogical(b.AsInt64(), 32).AsInt32()) + nudge, 31);
+                r = (even & Vector128.Create(0xFFFFFFFFL)).AsInt32() | Sse2.ShiftLeftLogical(odd, 32).AsInt32();
+            }
+            else
+            {
+                // Portable (ARM64 too): int64 products of the widened halves.
+                Vector128<long> lo = Vector128.ShiftRightLogical(Vector128.WidenLower(a) * Vector128.WidenLower(b) + nudge, 31);
+                Vector128<long> hi = Vector128.ShiftRightLogical(Vector128.WidenUpper(a) * Vector128.WidenUpper(b) + nudge, 31);
+                r = Vector128.Narrow(lo, hi);
+            }
+            return r ^ Vector128.Equals(r, Vector128.Create(int.MinValue)); // int.MinValue·int.MinValue saturates to int.MaxValue
+        }
+
+        /// <summary>x &gt;&gt; s per lane (arithmetic), s in [0, 31].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<int> ShiftRightVariable(Vector128<int> x, Vector128<int> s)
+        {
+            if (Avx2.IsSupported) return Avx2.ShiftRightArithmeticVariable(x, s.AsUInt32()); // vpsravd
+            return Vector128.Create(x.GetElement(0) >> s.GetElement(0), x.GetElement(1) >> s.GetElement(1),
+                x.GetElement(2) >> s.GetElement(2), x.GetElement(3) >> s.GetElement(3));
+        }
+
+        /// <summary>Stores the 4 lanes (values already in [-128, 127]) as int8 at <paramref name="dst"/>, the first <paramref name="count"/> of them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store(Vector128<int> v, byte* dst, int count)
+        {
+            Vector128<short> s = Vector128.Narrow(v, v);
+            int packed = Vector128.Narrow(s, s).AsInt32().ToScalar();
+            if (count >= 4) { Unsafe.WriteUnaligned(dst, packed); return; }
+            for (int k = 0; k < count; k++) dst[k] = (byte)(packed >> (8 * k));
+        }
+    }
+}
