@@ -145,11 +145,15 @@ namespace Mote.Packer.Tests.Cli
         [Fact]
         public void Eval_AutoActivations_ReportsTheMeasuredInt16Search()
         {
-            var (code, stdout, stderr) = Mote("eval", Path.Combine(SharedData.RepoRoot, "tools", "samples", "digits"), "--activations", "auto");
+            string html = Path.Combine(dir, "auto.html");
+            var (code, stdout, stderr) = Mote("eval", Path.Combine(SharedData.RepoRoot, "tools", "samples", "digits"), "--activations", "auto", "--report", html);
             Assert.True(code == 0, stderr);
             var line = stdout.Split('\n').Single(l => l.StartsWith("int16 search:"));
             Assert.Contains("output SQNR", line);
             Assert.Contains(" dB", line);
+            string page = File.ReadAllText(html);
+            Assert.Contains("<h2>int16 search</h2>", page);
+            Assert.Contains("/Relu_1_output_0", page.Substring(page.IndexOf("<h2>int16 search</h2>", StringComparison.Ordinal)));
 
             (code, stdout, stderr) = Mote("eval", Path.Combine(SharedData.RepoRoot, "tools", "samples", "digits"), "--activations", "int16", "--json");
             Assert.True(code == 0, stderr);
