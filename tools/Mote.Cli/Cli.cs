@@ -58,12 +58,12 @@ Usage:
       --activations int8|int16|auto   activation type (weights stay int8):
           int8 (default); int16: TFLite's 16x8 mode, symmetric int16 (zero
           point 0, min-max range) for every CONV_2D, DEPTHWISE_CONV_2D,
-          FULLY_CONNECTED, pooling, RESHAPE and PAD output, int8 elsewhere
-          with QUANTIZE ops between;
+          FULLY_CONNECTED, ADD, MUL, LEAKY_RELU, pooling, RESHAPE and PAD
+          output, int8 elsewhere with QUANTIZE ops between;
           auto: int8, then per round the layers with the worst SQNR against
-          float are each tried in int16 (with the conv/FC layers reading them)
-          and the best try is kept while it raises the output SQNR by >= 1 dB;
-          the summary names the layers moved and the measured dB
+          float are each tried in int16 (with the int16-capable layers that
+          read them) and the best try is kept while it raises the output SQNR
+          by >= 1 dB; the summary names the layers moved and the measured dB
       --io int8|int16        model input/output type (default int8: with int16
                              activations QUANTIZE ops convert at the boundary)
   mote inspect <model.mote> [--json]

@@ -179,6 +179,54 @@ namespace Mote.Packer.Tests.Samples
             Assert.True(e16.OutputError.SqnrDb > 20, $"softmax output {e16.OutputError.SqnrDb:F1} dB");
         }
 
+        /// <summary>
+        /// x [1,8] → FC → h; a = h + c (constant); l = LEAKY_RELU(a); y = l × h. In int16 mode every
+        /// activation is int16 (TFLM's int16 ADD, LEAKY_RELU and MUL), the constant is symmetric int16,
+        /// and only the int8 interface adds QUANTIZE ops; every layer beats int8 against float.
+        /// </summary>
+        [Fact]
+        public void Int16Mode_AddLeakyReluMul_StayInt16()
+        {
+            var rng = new Random(5);
+            var g = new FloatGraph { SourceName = "elementwise" };
+            var x = g.AddTensor("x", new[] { 1, 8 });
+            var w = g.AddTensor("w", new[] { 8, 8 }, Enumerable.Range(0, 64).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray());
+            var bias = g.AddTensor("b", new[] { 8 }, new float[8]);
+            var h = g.AddTensor("h", new[] { 1, 8 });
+            var c = g.AddTensor("c", new[] { 8 }, Enumerable.Range(0, 8).Select(k => k * 0.25f - 1).ToArray());
+            var a = g.AddTensor("a", new[] { 1, 8 });
+            var l = g.AddTensor("l", new[] { 1, 8 });
+            var y = g.AddTensor("y", new[] { 1, 8 });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.FullyConnected, Inputs = new[] { x.Index, w.Index, bias.Index }, Outputs = new[] { h.Index } });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.Add, Inputs = new[] { h.Index, c.Index }, Outputs = new[] { a.Index } });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.LeakyRelu, Inputs = new[] { a.Index }, Outputs = new[] { l.Index }, Alpha = 0.1f });
+            g.Ops.Add(new FOp { Kind = FloatOpKind.Mul, Inputs = new[] { l.Index, h.Index }, Outputs = new[] { y.Index } });
+            g.Inputs.Add(new FBinding { Tensor = x.Index, SourceName = "x", SourceShape = new[] { 1, 8 } });
+            g.Outputs.Add(new FBinding { Tensor = y.Index, SourceName = "y", SourceShape = new[] { 1, 8 } });
+            var calib = new List<float[][]>();
+            for (int k = 0; k < 48; k++) calib.Add(new[] { Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray() });
+
+            var q8 = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions { Method = RangeMethod.MinMax }, 0);
+            var q16 = PostTrainingQuantizer.Run(g, calib, new QuantizeOptions { Activations = ActivationMode.Int16 }, 0);
+            var m = q16.Pack.Model;
+            var ops = Enumerable.Range(0, m.OperatorCount).Select(i => m.GetOperator(i)).ToList();
+            Assert.Equal(new[] { "QUANTIZE", "FULLY_CONNECTED", "ADD", "LEAKY_RELU", "MUL", "QUANTIZE" }, ops.Select(o => o.Name));
+            foreach (var op in ops.Skip(1).Take(4))
+            {
+                Assert.Equal(DataType.Int16, m.GetTensor(op.Outputs[0]).DataType);
+                foreach (int t in op.Inputs.Take(op.Name == "FULLY_CONNECTED" ? 1 : 2)) Assert.Equal(DataType.Int16, m.GetTensor(t).DataType);
+            }
+            Assert.Equal(new[] { "x", "h", "a", "l", "y" }, q16.Int16Tensors);
+
+            var e8 = Evaluator.Evaluate(q8, calib, null, null);
+            var e16 = Evaluator.Evaluate(q16, calib, null, null);
+            for (int i = 0; i < e8.Layers.Count; i++)
+            {
+                log.WriteLine($"{e8.Layers[i].Output.Name}: int8 {e8.Layers[i].Error.SqnrDb:F1} dB, int16 {e16.Layers[i].Error.SqnrDb:F1} dB");
+                Assert.True(e16.Layers[i].Error.SqnrDb > e8.Layers[i].Error.SqnrDb + 1, e8.Layers[i].Output.Name);
+            }
+        }
+
         [Fact]
         public void Int16Mode_WithoutCalibration_IsRefused()
         {

@@ -195,7 +195,7 @@ namespace Mote.Packer.Quantization
                         trial[grp[0]] = true;
                         foreach (int t in grp)
                             foreach (var c in g.Consumers(t))
-                                if (c.Kind is FloatOpKind.Conv2D or FloatOpKind.DepthwiseConv2D or FloatOpKind.FullyConnected && groupOf.TryGetValue(c.Outputs[0], out var next)
+                                if (c.Kind is FloatOpKind.Conv2D or FloatOpKind.DepthwiseConv2D or FloatOpKind.FullyConnected or FloatOpKind.Add or FloatOpKind.Mul or FloatOpKind.LeakyRelu && groupOf.TryGetValue(c.Outputs[0], out var next)
                                     && !trial[next[0]] && Quantizer.CanBeInt16(g, next))
                                 {
                                     trial[next[0]] = true;

@@ -149,7 +149,8 @@ namespace Mote.Packer.Quantization
         /// <summary>
         /// Whether a tie group can hold int16 activations: its parameters are not fixed, and every
         /// member is a model input or the output of an operator Mote runs with int16 activations
-        /// (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED 16x8, MAX/AVERAGE_POOL_2D, RESHAPE, PAD). Other operators
+        /// (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED 16x8, ADD, MUL, LEAKY_RELU, MAX/AVERAGE_POOL_2D,
+        /// RESHAPE, PAD). Other operators
         /// keep int8 outputs; their int16 inputs are converted by QUANTIZE.
         /// </summary>
         public static bool CanBeInt16(FloatGraph g, List<int> members)
@@ -158,7 +159,8 @@ namespace Mote.Packer.Quantization
             foreach (int t in members)
             {
                 var p = g.Producer(t);
-                if (p != null && p.Kind is not (FloatOpKind.Conv2D or FloatOpKind.DepthwiseConv2D or FloatOpKind.FullyConnected or FloatOpKind.MaxPool2D
+                if (p != null && p.Kind is not (FloatOpKind.Conv2D or FloatOpKind.DepthwiseConv2D or FloatOpKind.FullyConnected
+                    or FloatOpKind.Add or FloatOpKind.Mul or FloatOpKind.LeakyRelu or FloatOpKind.MaxPool2D
                     or FloatOpKind.AveragePool2D or FloatOpKind.Reshape or FloatOpKind.Pad))
                     return false;
             }
@@ -401,6 +403,24 @@ namespace Mote.Packer.Quantization
                 return index[t] = AddTensor(ft.Name, ft.Shape, TensorType.INT8, new[] { scale }, zp, 0, bytes);
             }
 
+            readonly Dictionary<int, int> constants16 = new();
+
+            /// <summary>A constant operand of an int16 ADD/MUL: symmetric int16 (zero point 0) over max |value|.</summary>
+            int ConstantOperand16(int t)
+            {
+                if (constants16.TryGetValue(t, out int c)) return c;
+                var ft = g.Tensors[t];
+                var (scale, _) = new QuantRange(ft.Data.Min(), ft.Data.Max()).Int16Params();
+                var bytes = new byte[ft.Data.Length * 2];
+                for (int i = 0; i < ft.Data.Length; i++)
+                {
+                    short v = (short)Math.Clamp(Math.Round(ft.Data[i] / scale, MidpointRounding.AwayFromZero), -32768, 32767);
+                    bytes[2 * i] = (byte)v;
+                    bytes[2 * i + 1] = (byte)(v >> 8);
+                }
+                return constants16[t] = AddTensor(ft.Name + "/int16", ft.Shape, TensorType.INT16, new[] { scale }, 0, 0, bytes);
+            }
+
             /// <summary>Activation <paramref name="t"/> on the given parameters: itself, or a requantized copy.</summary>
             int OnParams(int t, ActivationQuant want)
             {
@@ -413,7 +433,7 @@ namespace Mote.Packer.Quantization
                 return copy;
             }
 
-            int Operand(int t) => g.Tensors[t].IsConstant ? ConstantOperand(t) : As(t, false);
+            int Operand(int t, bool int16) => g.Tensors[t].IsConstant ? (int16 ? ConstantOperand16(t) : ConstantOperand(t)) : As(t, int16);
 
             sbyte[] lastWeights;
 
@@ -550,10 +570,10 @@ namespace Mote.Packer.Quantization
                         break;
                     }
                     case FloatOpKind.Add:
-                        Add(BuiltinOperator.ADD, new[] { Operand(op.Inputs[0]), Operand(op.Inputs[1]) }, output, new AddOptions { FusedActivationFunction = Act(op.Activation) });
+                        Add(BuiltinOperator.ADD, new[] { Operand(op.Inputs[0], wide), Operand(op.Inputs[1], wide) }, output, new AddOptions { FusedActivationFunction = Act(op.Activation) });
                         break;
                     case FloatOpKind.Mul:
-                        Add(BuiltinOperator.MUL, new[] { Operand(op.Inputs[0]), Operand(op.Inputs[1]) }, output, new MulOptions { FusedActivationFunction = Act(op.Activation) });
+                        Add(BuiltinOperator.MUL, new[] { Operand(op.Inputs[0], wide), Operand(op.Inputs[1], wide) }, output, new MulOptions { FusedActivationFunction = Act(op.Activation) });
                         break;
                     case FloatOpKind.MaxPool2D:
                     case FloatOpKind.AveragePool2D:
