@@ -242,11 +242,14 @@ namespace Mote.Runtime
                     else Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
-                    if (kernels != null) kernels.DepthwiseConv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    if (((ConvParams)p).ActivationType == DataType.Int16) DepthwiseConv2D16x8.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.DepthwiseConv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     else DepthwiseConv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.FullyConnected:
-                    if (kernels != null) kernels.FullyConnected((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    // The kernel set serves int8 only; 16x8 always runs the reference kernel.
+                    if (((FullyConnectedParams)p).ActivationType == DataType.Int16) FullyConnected16x8.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.FullyConnected((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
@@ -266,10 +269,12 @@ namespace Mote.Runtime
                     }
                     break;
                 case OpCode.AveragePool2D:
-                    AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
+                    if (((PoolParams)p).ElementType == DataType.Int16) AveragePool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
+                    else AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.MaxPool2D:
-                    MaxPool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
+                    if (((PoolParams)p).ElementType == DataType.Int16) MaxPool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
+                    else MaxPool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Softmax:
                     Softmax.Eval((SoftmaxParams)p, in0, in0Start, output, outStart);

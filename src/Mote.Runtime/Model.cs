@@ -750,8 +750,8 @@ namespace Mote.Runtime
         {
             bool depthwise = code == OpCode.DepthwiseConv2D;
             int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
-            // CONV_2D with int16 activations is the 16x8 variant (same op code and words); depthwise is int8 only.
-            bool wide = !depthwise && TensorType(input) == DataType.Int16;
+            // int16 activations select the 16x8 variant (same op code and words).
+            bool wide = TensorType(input) == DataType.Int16;
             int activationType = wide ? DataType.Int16 : DataType.Int8;
             RequireType(op, input, activationType, 4, "input");
             RequireType(op, filter, DataType.Int8, 4, "filter");
@@ -801,6 +801,9 @@ namespace Mote.Runtime
                 c.ActivationType = DataType.Int16;
                 Require16x8(op, c.InputOffset, c.OutputOffset, c.ActivationMin, c.ActivationMax, p + 24, p + 32);
                 c.BiasType = RequireBias16x8(op, bias, c.OutputChannels, false);
+                // TFLM's 16x8 DEPTHWISE_CONV_2D reads the bias as int64 whatever its type: an int32 one would be misread.
+                if (depthwise && c.BiasType == DataType.Int32)
+                    throw Op(op, -1, "bias tensor " + bias + " is int32, expected int64 (16x8 DEPTHWISE_CONV_2D)");
                 SetTables(op, RequireTable(op, Word(p, 11), entries, false, p + 44), RequireShifts16x8(op, Word(p, 12), entries, p + 48, c.BiasType));
                 return c;
             }
@@ -942,11 +945,15 @@ namespace Mote.Runtime
         FullyConnectedParams PrepareFullyConnected(int op, int p)
         {
             int input = OperatorInput(op, 0), filter = OperatorInput(op, 1), bias = OperatorInput(op, 2), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, -1, "input");
+            // int16 activations select the 16x8 variant (same op code and words).
+            bool wide = TensorType(input) == DataType.Int16;
+            int activationType = wide ? DataType.Int16 : DataType.Int8;
+            RequireType(op, input, activationType, -1, "input");
             RequireType(op, filter, DataType.Int8, 2, "filter");
-            RequireType(op, output, DataType.Int8, -1, "output");
+            RequireType(op, output, activationType, -1, "output");
             if (!TensorIsConstant(filter)) throw Op(op, -1, "filter tensor " + filter + " is not constant");
             FullyConnectedParams f = new FullyConnectedParams();
+            f.ActivationType = activationType;
             f.OutputDepth = TensorDim(filter, 0);
             f.AccumDepth = TensorDim(filter, 1);
             int inputElements = TensorElements(input);
@@ -960,11 +967,22 @@ namespace Mote.Runtime
             f.OutputOffset = Word(p, 2);
             f.ActivationMin = Word(p, 3);
             f.ActivationMax = Word(p, 4);
+            f.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(OpCode.FullyConnected));
+            if (wide)
+            {
+                // TFLM's 16x8 kernels would add the offsets, but int16 activations and int8 weights
+                // are symmetric: all three words must be 0 (the kernel does not read them).
+                Require16x8(op, f.InputOffset, f.OutputOffset, f.ActivationMin, f.ActivationMax, p, p + 12);
+                if (f.FilterOffset != 0) throw Op(op, p + 4, "int16 activations need filter zero point 0, the offset word is " + f.FilterOffset);
+                f.BiasType = RequireBias16x8(op, bias, f.OutputDepth, false);
+                int n = f.RequantStride == 0 ? 1 : f.OutputDepth;
+                SetTables(op, RequireTable(op, Word(p, 5), n, false, p + 20), RequireShifts16x8(op, Word(p, 6), n, p + 24, f.BiasType));
+                return f;
+            }
             if (!InRange(f.InputOffset, -127, 128) || !InRange(f.FilterOffset, -127, 128) || !InRange(f.OutputOffset, -128, 127))
                 throw Op(op, p, "zero point offsets out of int8 range");
             RequireActivationRange(op, f.ActivationMin, f.ActivationMax, p + 12);
             RequireBias(op, bias, f.OutputDepth);
-            f.RequantStride = RequantStride(op, p, OpCode.RequantStrideWord(OpCode.FullyConnected));
             int entries = f.RequantStride == 0 ? 1 : f.OutputDepth;
             SetTables(op, RequireTable(op, Word(p, 5), entries, false, p + 20), RequireTable(op, Word(p, 6), entries, true, p + 24));
             return f;
@@ -1066,9 +1084,12 @@ namespace Mote.Runtime
         PoolParams PreparePool(int op, int p)
         {
             int input = OperatorInput(op, 0), output = OperatorOutput(op);
-            RequireType(op, input, DataType.Int8, 4, "input");
-            RequireType(op, output, DataType.Int8, 4, "output");
+            // int8 or (format 1.3) int16, the input's type; TFLM's int16 pooling is the same algorithm.
+            int dtype = TensorType(input) == DataType.Int16 ? DataType.Int16 : DataType.Int8;
+            RequireType(op, input, dtype, 4, "input");
+            RequireType(op, output, dtype, 4, "output");
             PoolParams s = new PoolParams();
+            s.ElementType = dtype;
             s.Batches = TensorDim(input, 0);
             s.InputHeight = TensorDim(input, 1);
             s.InputWidth = TensorDim(input, 2);
@@ -1087,7 +1108,8 @@ namespace Mote.Runtime
             s.ActivationMax = Word(p, 7);
             RequireSpatial(op, "height", s.InputHeight, s.FilterHeight, s.StrideHeight, 1, s.PadTop, s.OutputHeight, p);
             RequireSpatial(op, "width", s.InputWidth, s.FilterWidth, s.StrideWidth, 1, s.PadLeft, s.OutputWidth, p + 4);
-            RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 24);
+            if (dtype == DataType.Int16) RequireActivationRangeInt16(op, s.ActivationMin, s.ActivationMax, p + 24);
+            else RequireActivationRange(op, s.ActivationMin, s.ActivationMax, p + 24);
             return s;
         }
 

@@ -55,6 +55,17 @@ Usage:
       --auto-samples N       calibration samples auto scores on (default 64)
       --bias-correction      fold the mean error of weight rounding into each
                              conv/fully-connected bias (from calibration means)
+      --activations int8|int16|auto   activation type (weights stay int8):
+          int8 (default); int16: TFLite's 16x8 mode, symmetric int16 (zero
+          point 0, min-max range) for every CONV_2D, DEPTHWISE_CONV_2D,
+          FULLY_CONNECTED, ADD, MUL, LEAKY_RELU, pooling, RESHAPE and PAD
+          output, int8 elsewhere with QUANTIZE ops between;
+          auto: int8, then per round the layers with the worst SQNR against
+          float are each tried in int16 (with the int16-capable layers that
+          read them) and the best try is kept while it raises the output SQNR
+          by >= 1 dB; the summary names the layers moved and the measured dB
+      --io int8|int16        model input/output type (default int8: with int16
+                             activations QUANTIZE ops convert at the boundary)
   mote inspect <model.mote> [--json]
       Header, sections, tensors, operators, arena and CRC of a blob.
   mote run <model.mote> --input <in.bin> [--output <out.bin>] [--layers <dir>]
@@ -175,7 +186,7 @@ tensor or byte offset), 2 usage error.";
         {
             "-o", "--output", "--input", "--layers", "--iterations", "--warmup", "--calibration", "--method", "--percentile",
             "--range", "--report", "--data", "--labels", "--metric", "--positive-class", "--samples", "--auto-samples", "--profile",
-            "--kernels", "--port", "--model", "--replay", "--speed", "--flash", "--seconds", "--count",
+            "--kernels", "--activations", "--io", "--port", "--model", "--replay", "--speed", "--flash", "--seconds", "--count",
         };
         static readonly HashSet<string> FlagOptions = new() { "--json", "--quiet", "--help", "-h", "--bias-correction", "--per-op" };
 

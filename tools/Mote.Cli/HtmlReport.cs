@@ -29,6 +29,16 @@ namespace Mote.Cli
                 if (r.FloatMetric != null && metric != null)
                     sb.Append($" {WebUtility.HtmlEncode(metric.ToString())}: float {F(r.FloatMetric.Value * 100, "F2")}%, int8 {F(r.Int8Metric.Value * 100, "F2")}%.");
                 sb.Append("</p>");
+                if (q.Int16Tensors.Count > 0)
+                    sb.Append("<p>int16 activations: ").Append(WebUtility.HtmlEncode(string.Join(", ", q.Int16Tensors))).Append(".</p>");
+                if (q.Int16Choices.Count > 0)
+                {
+                    sb.Append("<h2>int16 search</h2><table><tr><th>moved</th><th>layer</th><th>layer SQNR int8 → int16 (dB)</th><th>output SQNR before → after (dB)</th><th>kept</th></tr>");
+                    foreach (var c in q.Int16Choices)
+                        sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(string.Join(", ", c.Tensors))).Append("</td><td>").Append(WebUtility.HtmlEncode(c.Layer))
+                            .Append($"</td><td class=\"n\">{F(c.LayerDbBefore, "F1")} → {F(c.LayerDbAfter, "F1")}</td><td class=\"n\">{F(c.OutputDbBefore, "F1")} → {F(c.OutputDbAfter, "F1")}</td><td>{(c.Accepted ? "int16" : "no (gain &lt; 1 dB)")}</td></tr>");
+                    sb.Append("</table>");
+                }
                 // SQNR per layer.
                 int n = r.Layers.Count, w = Math.Max(300, n * 40 + 60), h = 220;
                 double max = Math.Max(10, r.Layers.Max(l => Finite(l.Error.SqnrDb)));

@@ -27,6 +27,19 @@ namespace Mote.Cli
                 AutoSamples = a.GetInt("--auto-samples", 64, 1),
                 BiasCorrection = a.Has("--bias-correction"),
                 Progress = ProgressPrinter(err),
+                Activations = (a.Get("--activations") ?? "int8") switch
+                {
+                    "int8" => ActivationMode.Int8,
+                    "int16" => ActivationMode.Int16,
+                    "auto" => ActivationMode.Auto,
+                    var x => throw new UsageException($"--activations: unknown activation type '{x}' (int8, int16, auto)"),
+                },
+                Int16Interface = (a.Get("--io") ?? "int8") switch
+                {
+                    "int8" => false,
+                    "int16" => true,
+                    var x => throw new UsageException($"--io: unknown interface type '{x}' (int8, int16)"),
+                },
             };
             string p = a.Get("--percentile");
             if (p != null)
@@ -112,15 +125,20 @@ namespace Mote.Cli
         {
             var methods = q.Quantized.Activations.Where(x => x != null).GroupBy(x => x.How).Select(k => $"{k.Count()} {k.Key}");
             string score = double.IsNaN(q.ScoreDb) ? "" : $"; output SQNR {q.ScoreDb:F1} dB on the scoring samples";
-            return $"quantized {q.Float.SourceName}{(q.Float.IsQdq ? " (QDQ scales kept)" : "")}{(q.BiasCorrected ? " with bias correction" : "")}: {samples} calibration samples, "
-                + $"{q.Trials} range candidate(s) tried{score}; activations: {string.Join(", ", methods)} ({elapsed.TotalSeconds:F1} s)";
+            var sb = new StringBuilder();
+            foreach (var c in q.Int16Choices)
+                sb.AppendLine($"int16 search: best move {string.Join(", ", c.Tensors)}: layer {c.Layer} SQNR {Db(c.LayerDbBefore)} dB in int8 -> {Db(c.LayerDbAfter)} dB, "
+                    + $"output SQNR {Db(c.OutputDbBefore)} -> {Db(c.OutputDbAfter)} dB: {(c.Accepted ? "moved to int16" : "kept int8 (gain below 1 dB; search stops)")}");
+            string wide = q.Int16Tensors.Count == 0 ? "" : $"; int16 activations: {string.Join(", ", q.Int16Tensors)}";
+            return sb + $"quantized {q.Float.SourceName}{(q.Float.IsQdq ? " (QDQ scales kept)" : "")}{(q.BiasCorrected ? " with bias correction" : "")}: {samples} calibration samples, "
+                + $"{q.Trials} range candidate(s) tried{score}; activations: {string.Join(", ", methods)}{wide} ({elapsed.TotalSeconds:F1} s)";
         }
 
         /// <summary>Per-layer table: chosen range and method, int8 parameters, SQNR and cosine against float.</summary>
         public static string QuantTable(QuantizeResult q, EvalReport r, string over)
         {
             var sb = new StringBuilder();
-            sb.AppendLine(over == null ? "Quantization (no data to compare on):" : $"Quantization, int8 vs float over {over}:");
+            sb.AppendLine(over == null ? "Quantization (no data to compare on):" : $"Quantization, {(q.Int16Tensors.Count > 0 ? "int8/int16" : "int8")} vs float over {over}:");
             sb.AppendLine("  #  op                 output                        range                      chosen by        scale       zp   SQNR dB  cosine");
             var layers = r?.Layers ?? q.Float.Ops.Select((op, i) => new LayerReport { Index = i, Op = op, Output = q.Float.Tensors[op.Outputs[0]], Quant = q.Quantized.Activations[op.Outputs[0]] }).ToList();
             foreach (var l in layers)
@@ -190,8 +208,26 @@ namespace Mote.Cli
                         w.WriteNumber("range_max", l.Quant.Range.Max);
                         w.WriteNumber("scale", l.Quant.Scale);
                         w.WriteNumber("zero_point", l.Quant.ZeroPoint);
+                        w.WriteString("dtype", l.Quant.Int16 ? "int16" : "int8");
                         w.WriteNumber("sqnr_db", Math.Round(Finite(l.Error.SqnrDb), 3));
                         w.WriteNumber("cosine", Math.Round(l.Error.Cosine, 6));
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteStartArray("int16_search");
+                    foreach (var c in q.Int16Choices)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("layer", c.Layer);
+                        w.WriteStartArray("tensors");
+                        foreach (var t in c.Tensors) w.WriteStringValue(t);
+                        w.WriteEndArray();
+                        w.WriteNumber("layer_sqnr_db_before", Math.Round(Finite(c.LayerDbBefore), 3));
+                        if (double.IsNaN(c.LayerDbAfter)) w.WriteNull("layer_sqnr_db_after");
+                        else w.WriteNumber("layer_sqnr_db_after", Math.Round(Finite(c.LayerDbAfter), 3));
+                        w.WriteNumber("output_sqnr_db_before", Math.Round(Finite(c.OutputDbBefore), 3));
+                        w.WriteNumber("output_sqnr_db_after", Math.Round(Finite(c.OutputDbAfter), 3));
+                        w.WriteBoolean("accepted", c.Accepted);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -200,9 +236,10 @@ namespace Mote.Cli
             else
             {
                 o.Write(QuantTable(q, r, $"{r.Samples} samples of {Path.GetFileName(data)}"));
-                o.WriteLine(Summary(q, calib.Count, TimeSpan.Zero).Split(" (")[0]);
+                string summary = Summary(q, calib.Count, TimeSpan.Zero);
+                o.WriteLine(summary.Substring(0, summary.LastIndexOf(" (", StringComparison.Ordinal)));
                 if (r.FloatMetric != null)
-                    o.WriteLine($"{metric}: float {Pct(r.FloatMetric.Value)}, int8 {Pct(r.Int8Metric.Value)} ({Pp(r.Int8Metric.Value - r.FloatMetric.Value)}) on {r.Samples} samples");
+                    o.WriteLine($"{metric}: float {Pct(r.FloatMetric.Value)}, {(q.Int16Tensors.Count > 0 ? "quantized (int16 activations)" : "int8")} {Pct(r.Int8Metric.Value)} ({Pp(r.Int8Metric.Value - r.FloatMetric.Value)}) on {r.Samples} samples");
             }
             if (reportPath != null)
             {

@@ -385,8 +385,8 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             var f = graph.Tensors[filterIdx];
-            // CONV_2D with int16 activations is TFLM's 16x8 kernel (same Mote op code, chosen by dtype).
-            bool wide = !depthwise && i.DataType == DataType.Int16;
+            // int16 activations: TFLM's 16x8 kernel (same Mote op code, chosen by dtype).
+            bool wide = i.DataType == DataType.Int16;
             if (wide) Require16x8(where, i, o);
             else
             {
@@ -430,7 +430,8 @@ namespace Mote.Packer
             int amin, amax;
             if (wide)
             {
-                int biasType = Bias16x8(where, biasIdx, channels, DataType.Int32);
+                // TFLM's 16x8 depthwise kernel reads the bias as int64 only; CONV_2D also takes int32.
+                int biasType = Bias16x8(where, biasIdx, channels, depthwise ? DataType.Int64 : DataType.Int32);
                 // Without a bias TFLM picks the accumulator from quantized_bias_type; Mote's blob has no
                 // word for it and runs an absent bias with the int64 accumulator.
                 if (biasIdx < 0 && quantizedBiasType == TensorType.INT32)
@@ -572,9 +573,15 @@ namespace Mote.Packer
             var i = graph.Tensors[inputIdx];
             var f = graph.Tensors[filterIdx];
             if (options == null) throw new PackException($"{where}: missing FullyConnectedOptions");
-            RequireInt8(where, i, "input");
+            // int16 input: TFLM's 16x8 FULLY_CONNECTED (same Mote op code, chosen by dtype).
+            bool wide = i.DataType == DataType.Int16;
+            if (wide) Require16x8(where, i, o);
+            else
+            {
+                RequireInt8(where, i, "input");
+                RequireInt8(where, o, "output");
+            }
             RequireInt8(where, f, "filter");
-            RequireInt8(where, o, "output");
             RequireConstant(where, f, "filter");
             RequireRank(where, f, "filter", 2);
             if ((int)options.WeightsFormat != 0) throw new PackException($"{where}: shuffled weights format {options.WeightsFormat} is not supported");
@@ -586,12 +593,25 @@ namespace Mote.Packer
                 throw new PackException($"{where}: output {o.Describe} should have {batches}x{outDepth} elements");
             if (f.Scales.Length != 1 && f.Scales.Length != outDepth)
                 throw new PackException($"{where}: filter {f.Describe} has {f.Scales.Length} scales; expected 1 or {outDepth}");
-            Bias(where, biasIdx, outDepth);
             int act = FusedActivation(where, (int)options.FusedActivationFunction);
             var mults = new int[outDepth];
             var shifts = new int[outDepth];
             TfliteQuantMath.FullyConnected(i.Scales[0], f.Scales, o.Scales[0], outDepth, mults, shifts);
-            TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, out int amin, out int amax);
+            int amin, amax;
+            if (wide)
+            {
+                if (f.ZeroPoint != 0) throw new PackException($"{where}: filter {f.Describe} has zero point {f.ZeroPoint}; int8 weights must be symmetric (zero point 0) with int16 activations");
+                int biasType = Bias16x8(where, biasIdx, outDepth, DataType.Int32);
+                if (biasIdx < 0 && options.QuantizedBiasType == TensorType.INT32)
+                    throw new PackException($"{where}: int16 FULLY_CONNECTED without a bias but quantized_bias_type INT32 (an int32 accumulator) is not supported");
+                if (biasType != DataType.Int32) RequireShifts16x8(where, shifts);
+                TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, short.MinValue, short.MaxValue, out amin, out amax);
+            }
+            else
+            {
+                Bias(where, biasIdx, outDepth);
+                TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, out amin, out amax);
+            }
             op.Code = OpCode.FullyConnected;
             op.Inputs = new[] { inputIdx, filterIdx, biasIdx };
             op.Params = new[] { -i.ZeroPoint, -f.ZeroPoint, o.ZeroPoint, amin, amax, 0, 0 };
@@ -694,8 +714,18 @@ namespace Mote.Packer
         {
             var i = graph.Tensors[inputIdx];
             if (options == null) throw new PackException($"{where}: missing Pool2DOptions");
-            RequireInt8(where, i, "input");
-            RequireInt8(where, o, "output");
+            // int16 pooling (TFLM's int16 overloads) is the same algorithm on int16 values.
+            bool wide = i.DataType == DataType.Int16;
+            if (wide)
+            {
+                RequireInt16(where, i, "input");
+                RequireInt16(where, o, "output");
+            }
+            else
+            {
+                RequireInt8(where, i, "input");
+                RequireInt8(where, o, "output");
+            }
             RequireRank(where, i, "input", 4);
             RequireRank(where, o, "output", 4);
             // TFLM's pooling Prepare requires identical input and output quantization.
@@ -705,7 +735,7 @@ namespace Mote.Packer
                 throw new PackException($"{where}: output {o.Describe} must keep the batch and channels of input {i.Describe}");
             int act = FusedActivation(where, (int)options.FusedActivationFunction);
             var (pt, pl) = SpatialCheck(where, (int)options.Padding, i, o, options.FilterHeight, options.FilterWidth, options.StrideH, options.StrideW, 1, 1);
-            TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, out int amin, out int amax);
+            TfliteQuantMath.ActivationRange(act, o.Scales[0], o.ZeroPoint, wide ? short.MinValue : sbyte.MinValue, wide ? short.MaxValue : sbyte.MaxValue, out int amin, out int amax);
             op.Code = max ? OpCode.MaxPool2D : OpCode.AveragePool2D;
             op.Inputs = new[] { inputIdx };
             op.Params = new[] { options.FilterHeight, options.FilterWidth, options.StrideH, options.StrideW, pt, pl, amin, amax };

@@ -36,8 +36,8 @@ namespace Mote.Runtime.Kernels
         public int RequantStride = 1;
         /// <summary>
         /// Element type of the input and output activations: <see cref="DataType.Int8"/> (the default)
-        /// or, CONV_2D only, <see cref="DataType.Int16"/> ("16x8": int8 weights, zero points 0,
-        /// InputOffset and OutputOffset 0, run by <see cref="Conv2D16x8"/>).
+        /// or <see cref="DataType.Int16"/> ("16x8": int8 weights, zero points 0, InputOffset and
+        /// OutputOffset 0, run by <see cref="Conv2D16x8"/> / <see cref="DepthwiseConv2D16x8"/>).
         /// </summary>
         public int ActivationType = DataType.Int8;
         /// <summary>
@@ -82,6 +82,13 @@ namespace Mote.Runtime.Kernels
         public int ActivationMin, ActivationMax;
         /// <summary>Channel stride of the multiplier and shift tables, 1 (default) or 0; as <see cref="ConvParams.RequantStride"/>.</summary>
         public int RequantStride = 1;
+        /// <summary>
+        /// <see cref="DataType.Int8"/> (the default) or <see cref="DataType.Int16"/> ("16x8": int8
+        /// weights, zero points and all three offsets 0, run by <see cref="FullyConnected16x8"/>).
+        /// </summary>
+        public int ActivationType = DataType.Int8;
+        /// <summary>16x8 only: bias and accumulator type, <see cref="DataType.Int64"/>, <see cref="DataType.Int32"/> or 0 (no bias, int64).</summary>
+        public int BiasType;
     }
 
     /// <summary>
@@ -120,6 +127,8 @@ namespace Mote.Runtime.Kernels
         public int StrideHeight, StrideWidth;
         public int PadTop, PadLeft;
         public int ActivationMin, ActivationMax;
+        /// <summary>Element type of input and output: <see cref="DataType.Int8"/> (default) or <see cref="DataType.Int16"/> (format 1.3).</summary>
+        public int ElementType = DataType.Int8;
     }
 
     /// <summary>SOFTMAX int8 -> int8 (output scale 1/256, zero point -128), TFLM's fixed-point algorithm.</summary>

@@ -90,6 +90,78 @@ namespace Mote.Packer.Tests.Cli
             Assert.Contains(option, stderr);
         }
 
+        [Theory]
+        [InlineData("--activations", "int4")]
+        [InlineData("--io", "float")]
+        public void BadActivationOptions_AreUsageErrorsListingTheChoices(string option, string value)
+        {
+            var (code, _, stderr) = Mote("pack", Sample("digits", "digits.onnx"), "--calibration", Sample("digits", "calibration.npy"), option, value);
+            Assert.Equal(2, code);
+            Assert.Contains(option, stderr);
+            Assert.Contains("int16", stderr);
+        }
+
+        [Fact]
+        public void Help_DescribesActivationsAndIo()
+        {
+            var (code, stdout, _) = Mote("--help");
+            Assert.Equal(0, code);
+            Assert.Contains("--activations int8|int16|auto", stdout);
+            Assert.Contains("16x8", stdout);
+            Assert.Contains("--io int8|int16", stdout);
+        }
+
+        /// <summary>
+        /// --activations int16: the blob holds int16 activations behind an int8 interface (QUANTIZE at
+        /// both ends); with --io int16 the interface is int16 too. The summary lists the int16 tensors.
+        /// </summary>
+        [Fact]
+        public void PackOnnx_Int16Activations_WritesA16x8BlobWithTheRequestedInterface()
+        {
+            string blob8 = Path.Combine(dir, "d8io.mote"), blob16 = Path.Combine(dir, "d16io.mote");
+            var (code, stdout, stderr) = Mote("pack", Sample("digits", "digits.onnx"), "--calibration", Sample("digits", "calibration.npy"),
+                "--activations", "int16", "-o", blob8);
+            Assert.True(code == 0, stderr);
+            Assert.Contains("int16 activations: input, /Relu_output_0", stdout);
+            Assert.Contains("int16 min-max", stdout);
+            var m = global::Mote.Runtime.Model.Load(File.ReadAllBytes(blob8));
+            Assert.Equal(global::Mote.Runtime.Format.DataType.Int8, m.GetTensor(m.GetInputTensorIndex(0)).DataType);
+            Assert.Equal(global::Mote.Runtime.Format.DataType.Int8, m.GetTensor(m.GetOutputTensorIndex(0)).DataType);
+            var names = Enumerable.Range(0, m.OperatorCount).Select(i => m.GetOperator(i).Name).ToList();
+            Assert.Equal("QUANTIZE", names.First());
+            Assert.Equal("QUANTIZE", names.Last());
+            var fc = Enumerable.Range(0, m.OperatorCount).Single(i => m.GetOperator(i).Name == "FULLY_CONNECTED");
+            Assert.Equal(global::Mote.Runtime.Format.DataType.Int16, m.GetTensor(m.GetOperator(fc).Outputs[0]).DataType);
+
+            (code, _, stderr) = Mote("pack", Sample("digits", "digits.onnx"), "--calibration", Sample("digits", "calibration.npy"),
+                "--activations", "int16", "--io", "int16", "-o", blob16, "--quiet");
+            Assert.True(code == 0, stderr);
+            var m16 = global::Mote.Runtime.Model.Load(File.ReadAllBytes(blob16));
+            Assert.Equal(global::Mote.Runtime.Format.DataType.Int16, m16.GetTensor(m16.GetInputTensorIndex(0)).DataType);
+            Assert.Equal(global::Mote.Runtime.Format.DataType.Int16, m16.GetTensor(m16.GetOutputTensorIndex(0)).DataType);
+            Assert.DoesNotContain("QUANTIZE", Enumerable.Range(0, m16.OperatorCount).Select(i => m16.GetOperator(i).Name));
+        }
+
+        [Fact]
+        public void Eval_AutoActivations_ReportsTheMeasuredInt16Search()
+        {
+            string html = Path.Combine(dir, "auto.html");
+            var (code, stdout, stderr) = Mote("eval", Path.Combine(SharedData.RepoRoot, "tools", "samples", "digits"), "--activations", "auto", "--report", html);
+            Assert.True(code == 0, stderr);
+            var line = stdout.Split('\n').Single(l => l.StartsWith("int16 search:"));
+            Assert.Contains("output SQNR", line);
+            Assert.Contains(" dB", line);
+            string page = File.ReadAllText(html);
+            Assert.Contains("<h2>int16 search</h2>", page);
+            Assert.Contains("/Relu_1_output_0", page.Substring(page.IndexOf("<h2>int16 search</h2>", StringComparison.Ordinal)));
+
+            (code, stdout, stderr) = Mote("eval", Path.Combine(SharedData.RepoRoot, "tools", "samples", "digits"), "--activations", "int16", "--json");
+            Assert.True(code == 0, stderr);
+            using var doc = JsonDocument.Parse(stdout);
+            Assert.All(doc.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.Equal("int16", l.GetProperty("dtype").GetString()));
+            Assert.Equal(0, doc.RootElement.GetProperty("int16_search").GetArrayLength()); // no search in int16 mode
+        }
+
         [Fact]
         public void RangeOverride_ForAnUnknownTensor_ListsTheActivations()
         {

@@ -36,6 +36,17 @@ namespace Mote.Packer.Quantization
             return ((float)scale, z);
         }
 
+        /// <summary>
+        /// Scale of a symmetric int16 tensor (zero point 0, TFLite's 16x8 activations) covering
+        /// [Min, Max]: max(|Min|, |Max|) / 32767.
+        /// </summary>
+        public (float scale, int zeroPoint) Int16Params()
+        {
+            double m = Math.Max(Math.Abs((double)Min), Math.Abs((double)Max));
+            if (m < 1e-9) m = 1e-9 * 32767;
+            return ((float)(m / 32767.0), 0);
+        }
+
         public QuantRange Union(QuantRange o) => new(Math.Min(Min, o.Min), Math.Max(Max, o.Max));
 
         public override string ToString() => $"[{Min:G5}, {Max:G5}]";

@@ -131,7 +131,9 @@ namespace Mote.Packer.Quantization
                 });
                 var b = g.Outputs[0];
                 var fo = FloatGraph.ToSourceLayout(b, fi.Values[b.Tensor], g.Tensors[b.Tensor].Shape);
-                var qo = FloatGraph.ToSourceLayout(b, runner.Dequantize(runner.RuntimeTensorOf[b.Tensor]), g.Tensors[b.Tensor].Shape);
+                // The model's output tensor (after a boundary QUANTIZE when the interface type differs
+                // from the layer's): what the device returns.
+                var qo = FloatGraph.ToSourceLayout(b, runner.Dequantize(runner.Interpreter.Model.GetOutputTensorIndex(0)), g.Tensors[b.Tensor].Shape);
                 report.OutputError.Add(fo, qo);
                 int pf = ArgMax(fo), pq = ArgMax(qo);
                 report.FloatPredictions.Add(pf);

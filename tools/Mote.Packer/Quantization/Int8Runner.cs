@@ -49,6 +49,14 @@ namespace Mote.Packer.Quantization
             return (sbyte)Math.Clamp(v, -128, 127);
         }
 
+        /// <summary>round(x / scale) + zero point, clamped to int16 (TFLite AffineQuantize).</summary>
+        public static short QuantizeInt16(float x, float scale, int zeroPoint)
+        {
+            double v = Math.Round(x / (double)scale, MidpointRounding.AwayFromZero) + zeroPoint;
+            if (double.IsNaN(v)) v = zeroPoint;
+            return (short)Math.Clamp(v, -32768, 32767);
+        }
+
         public void SetInputs(float[][] inputs)
         {
             for (int i = 0; i < interp.InputCount; i++)
@@ -57,16 +65,28 @@ namespace Mote.Packer.Quantization
                 var x = inputs[i];
                 if (x.Length != view.Info.ElementCount)
                     throw new ArgumentException($"input {i} needs {view.Info.ElementCount} values; {x.Length} given");
-                for (int k = 0; k < x.Length; k++) view.SetInt8(k, Quantize(x[k], view.Info.Scale, view.Info.ZeroPoint));
+                if (view.Info.DataType == DataType.Int16)
+                    for (int k = 0; k < x.Length; k++)
+                    {
+                        short v = QuantizeInt16(x[k], view.Info.Scale, view.Info.ZeroPoint);
+                        view.Buffer[view.Start + 2 * k] = (byte)v;
+                        view.Buffer[view.Start + 2 * k + 1] = (byte)(v >> 8);
+                    }
+                else
+                    for (int k = 0; k < x.Length; k++) view.SetInt8(k, Quantize(x[k], view.Info.Scale, view.Info.ZeroPoint));
             }
         }
 
-        /// <summary>Dequantized values of a runtime tensor.</summary>
+        /// <summary>Dequantized values of a runtime tensor (int8 or int16).</summary>
         public float[] Dequantize(int runtimeTensor)
         {
             var view = interp.GetTensor(runtimeTensor);
             var r = new float[view.Info.ElementCount];
-            for (int k = 0; k < r.Length; k++) r[k] = (view.GetInt8(k) - view.Info.ZeroPoint) * view.Info.Scale;
+            if (view.Info.DataType == DataType.Int16)
+                for (int k = 0; k < r.Length; k++)
+                    r[k] = ((short)(view.Buffer[view.Start + 2 * k] | (view.Buffer[view.Start + 2 * k + 1] << 8)) - view.Info.ZeroPoint) * view.Info.Scale;
+            else
+                for (int k = 0; k < r.Length; k++) r[k] = (view.GetInt8(k) - view.Info.ZeroPoint) * view.Info.Scale;
             return r;
         }
 
@@ -89,7 +109,8 @@ namespace Mote.Packer.Quantization
                 interp.InvokeOperator(i);
                 int rt = interp.Model.GetOperator(i).Outputs[0];
                 int f = FloatTensorOf[rt];
-                if (f >= 0 && interp.GetTensor(rt).Info.DataType == DataType.Int8) onOutput(f, Dequantize(rt));
+                var dt = interp.GetTensor(rt).Info.DataType;
+                if (f >= 0 && (dt == DataType.Int8 || dt == DataType.Int16)) onOutput(f, Dequantize(rt));
             }
         }
     }

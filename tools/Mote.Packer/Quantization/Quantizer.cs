@@ -17,8 +17,10 @@ namespace Mote.Packer.Quantization
         public int ZeroPoint;
         /// <summary>Non-empty when an operator or the source model fixes the parameters ("SOFTMAX output", "QDQ", "tied to …").</summary>
         public string Fixed = "";
+        /// <summary>int16 activation (symmetric, zero point 0, min-max range; TFLite's 16x8 mode) instead of int8.</summary>
+        public bool Int16;
 
-        public string How => Fixed.Length > 0 ? Fixed : Method switch
+        public string How => Fixed.Length > 0 ? Fixed : Int16 ? "int16 min-max" : Method switch
         {
             RangeMethod.MinMax => "min-max",
             RangeMethod.Percentile => "percentile",
@@ -51,7 +53,7 @@ namespace Mote.Packer.Quantization
         /// them, from operator constraints, or from the calibration statistics by <paramref name="methods"/>
         /// (per tensor; tensors tied together take the union of their ranges).
         /// </summary>
-        public static ActivationQuant[] AssignActivations(FloatGraph g, TensorStats[] stats, Func<int, RangeMethod> methods, double percentile)
+        public static ActivationQuant[] AssignActivations(FloatGraph g, TensorStats[] stats, Func<int, RangeMethod> methods, double percentile, Func<int, bool> int16 = null)
         {
             var groups = TieGroups(g);
             var result = new ActivationQuant[g.Tensors.Count];
@@ -64,6 +66,22 @@ namespace Mote.Packer.Quantization
                 {
                     var (scale, zp, why) = fixedBy.Value;
                     q = new ActivationQuant { Scale = scale, ZeroPoint = zp, Fixed = why, Range = new QuantRange((-128 - zp) * scale, (127 - zp) * scale) };
+                }
+                else if (int16 != null && int16(root))
+                {
+                    // TFLite's 16x8 mode: symmetric int16 over the calibrated min-max range.
+                    QuantRange? range = null;
+                    foreach (int t in members)
+                    {
+                        var s = stats?[t];
+                        if (s == null || s.Count == 0) continue;
+                        var r = s.Range(RangeMethod.MinMax, percentile);
+                        range = range == null ? r : range.Value.Union(r);
+                    }
+                    if (range == null)
+                        throw new PackException($"{g.SourceName}: {g.Tensors[root].Describe} has no calibration statistics");
+                    var (scale, zp) = range.Value.Int16Params();
+                    q = new ActivationQuant { Method = RangeMethod.MinMax, Range = range.Value, Scale = scale, ZeroPoint = zp, Int16 = true };
                 }
                 else
                 {
@@ -82,7 +100,7 @@ namespace Mote.Packer.Quantization
                     q = new ActivationQuant { Method = m, Range = range.Value, Scale = scale, ZeroPoint = zp };
                 }
                 foreach (int t in members)
-                    result[t] = new ActivationQuant { Tensor = t, Method = q.Method, Range = q.Range, Scale = q.Scale, ZeroPoint = q.ZeroPoint, Fixed = q.Fixed };
+                    result[t] = new ActivationQuant { Tensor = t, Method = q.Method, Range = q.Range, Scale = q.Scale, ZeroPoint = q.ZeroPoint, Fixed = q.Fixed, Int16 = q.Int16 };
             }
             return result;
         }
@@ -128,6 +146,27 @@ namespace Mote.Packer.Quantization
             return groups.Values.OrderBy(l => l[0]).ToList();
         }
 
+        /// <summary>
+        /// Whether a tie group can hold int16 activations: its parameters are not fixed, and every
+        /// member is a model input or the output of an operator Mote runs with int16 activations
+        /// (CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED 16x8, ADD, MUL, LEAKY_RELU, MAX/AVERAGE_POOL_2D,
+        /// RESHAPE, PAD). Other operators
+        /// keep int8 outputs; their int16 inputs are converted by QUANTIZE.
+        /// </summary>
+        public static bool CanBeInt16(FloatGraph g, List<int> members)
+        {
+            if (IsFixed(g, members)) return false;
+            foreach (int t in members)
+            {
+                var p = g.Producer(t);
+                if (p != null && p.Kind is not (FloatOpKind.Conv2D or FloatOpKind.DepthwiseConv2D or FloatOpKind.FullyConnected
+                    or FloatOpKind.Add or FloatOpKind.Mul or FloatOpKind.LeakyRelu or FloatOpKind.MaxPool2D
+                    or FloatOpKind.AveragePool2D or FloatOpKind.Reshape or FloatOpKind.Pad))
+                    return false;
+            }
+            return true;
+        }
+
         /// <summary>True when an operator or the source model fixes the group's parameters (no range to choose).</summary>
         public static bool IsFixed(FloatGraph g, List<int> members) => FixedParams(g, members) != null;
 
@@ -159,9 +198,13 @@ namespace Mote.Packer.Quantization
         /// absorbs the mean error its weight rounding causes: b'_c = b_c − Σ_k (ŵ_ck − w_ck)·E[x_k],
         /// with ŵ the dequantized int8 weights and E[x] the calibration mean of each input channel.
         /// </param>
-        public static QuantizedModel Build(FloatGraph g, ActivationQuant[] act, TensorStats[] biasCorrection = null)
+        /// <param name="int16Interface">
+        /// Model inputs and outputs as int16 (symmetric) instead of int8. Where a boundary tensor's own
+        /// type differs, a QUANTIZE op converts between the interface tensor and it.
+        /// </param>
+        public static QuantizedModel Build(FloatGraph g, ActivationQuant[] act, TensorStats[] biasCorrection = null, bool int16Interface = false)
         {
-            return new Builder(g, act, biasCorrection).Run();
+            return new Builder(g, act, biasCorrection, int16Interface).Run();
         }
 
         /// <summary>
@@ -207,6 +250,21 @@ namespace Mote.Packer.Quantization
             return (q, scales);
         }
 
+        /// <summary>int64 bias of a 16x8 layer: q_c = round(b_c / (inputScale × weightScale_c)).</summary>
+        public static long[] QuantizeBias64(float[] b, float inputScale, float[] weightScales, string what)
+        {
+            var q = new long[b.Length];
+            for (int c = 0; c < b.Length; c++)
+            {
+                double s = (double)inputScale * weightScales[weightScales.Length == 1 ? 0 : c];
+                double v = Math.Round(b[c] / s, MidpointRounding.AwayFromZero);
+                if (double.IsNaN(v) || Math.Abs(v) > 1L << 62)
+                    throw new PackException($"{what}: bias {b[c]} of channel {c} does not fit int64 at scale {s:G4} (input scale × weight scale)");
+                q[c] = (long)v;
+            }
+            return q;
+        }
+
         /// <summary>int32 bias: q_c = round(b_c / (inputScale × weightScale_c)).</summary>
         public static int[] QuantizeBias(float[] b, float inputScale, float[] weightScales, string what)
         {
@@ -232,23 +290,41 @@ namespace Mote.Packer.Quantization
             readonly List<OperatorCode> codes = new();
             readonly int[] index;
             readonly TensorStats[] correction;
+            readonly bool int16Interface;
+            readonly Dictionary<(int, bool), int> converted = new();
 
-            public Builder(FloatGraph g, ActivationQuant[] act, TensorStats[] correction)
+            public Builder(FloatGraph g, ActivationQuant[] act, TensorStats[] correction, bool int16Interface)
             {
                 this.g = g;
                 this.act = act;
                 this.correction = correction;
+                this.int16Interface = int16Interface;
                 index = Enumerable.Repeat(-1, g.Tensors.Count).ToArray();
             }
 
             public QuantizedModel Run()
             {
+                // Inputs whose own type is not the interface's: an interface tensor feeds a QUANTIZE
+                // that writes the tensor the graph computes with.
+                var inputs = new List<int>();
+                foreach (var b in g.Inputs)
+                {
+                    int t = b.Tensor;
+                    var q = act[t] ?? throw new PackException($"{g.SourceName}: {g.Tensors[t].Describe} has no int8 parameters");
+                    if (q.Int16 == int16Interface) { inputs.Add(Activation(t)); continue; }
+                    var ft = g.Tensors[t];
+                    var (scale, zp) = int16Interface ? q.Range.Int16Params() : q.Range.Int8Params();
+                    int io = AddTensor(ft.Name + (int16Interface ? "/int16" : "/int8"), ft.Shape, int16Interface ? TensorType.INT16 : TensorType.INT8, new[] { scale }, zp, 0, null);
+                    Add(BuiltinOperator.QUANTIZE, new[] { io }, Activation(t), null);
+                    inputs.Add(io);
+                }
                 foreach (var op in g.Ops) Emit(op);
+                var outputs = g.Outputs.Select(b => As(b.Tensor, int16Interface)).ToArray();
                 var sub = new SubGraph
                 {
                     Tensors = tensors.ToArray(),
-                    Inputs = g.Inputs.Select(b => Activation(b.Tensor)).ToArray(),
-                    Outputs = g.Outputs.Select(b => Activation(b.Tensor)).ToArray(),
+                    Inputs = inputs.ToArray(),
+                    Outputs = outputs,
                     Operators = ops.ToArray(),
                     Name = "main",
                 };
@@ -292,8 +368,27 @@ namespace Mote.Packer.Quantization
                 if (index[t] >= 0) return index[t];
                 var ft = g.Tensors[t];
                 var q = act[t] ?? throw new PackException($"{g.SourceName}: {ft.Describe} has no int8 parameters");
-                return index[t] = AddTensor(ft.Name, ft.Shape, TensorType.INT8, new[] { q.Scale }, q.ZeroPoint, 0, null);
+                return index[t] = AddTensor(ft.Name, ft.Shape, q.Int16 ? TensorType.INT16 : TensorType.INT8, new[] { q.Scale }, q.ZeroPoint, 0, null);
             }
+
+            /// <summary>
+            /// Activation <paramref name="t"/> as int16 or int8: itself when its own type is that, else
+            /// a copy written by a QUANTIZE op (int8 ↔ int16 requantization) over the same range.
+            /// </summary>
+            int As(int t, bool int16)
+            {
+                int src = Activation(t);
+                var q = act[t];
+                if (q.Int16 == int16) return src;
+                if (converted.TryGetValue((t, int16), out int c)) return c;
+                var ft = g.Tensors[t];
+                var (scale, zp) = int16 ? q.Range.Int16Params() : q.Range.Int8Params();
+                c = AddTensor(ft.Name + (int16 ? "/int16" : "/int8"), ft.Shape, int16 ? TensorType.INT16 : TensorType.INT8, new[] { scale }, zp, 0, null);
+                Add(BuiltinOperator.QUANTIZE, new[] { src }, c, null);
+                return converted[(t, int16)] = c;
+            }
+
+            float ScaleOf(int tflite) => tensors[tflite].Quantization.Scale[0];
 
             /// <summary>A constant operand of ADD/MUL/CONCATENATION: per-tensor asymmetric int8 over its own range.</summary>
             int ConstantOperand(int t, ActivationQuant like = null)
@@ -308,19 +403,37 @@ namespace Mote.Packer.Quantization
                 return index[t] = AddTensor(ft.Name, ft.Shape, TensorType.INT8, new[] { scale }, zp, 0, bytes);
             }
 
+            readonly Dictionary<int, int> constants16 = new();
+
+            /// <summary>A constant operand of an int16 ADD/MUL: symmetric int16 (zero point 0) over max |value|.</summary>
+            int ConstantOperand16(int t)
+            {
+                if (constants16.TryGetValue(t, out int c)) return c;
+                var ft = g.Tensors[t];
+                var (scale, _) = new QuantRange(ft.Data.Min(), ft.Data.Max()).Int16Params();
+                var bytes = new byte[ft.Data.Length * 2];
+                for (int i = 0; i < ft.Data.Length; i++)
+                {
+                    short v = (short)Math.Clamp(Math.Round(ft.Data[i] / scale, MidpointRounding.AwayFromZero), -32768, 32767);
+                    bytes[2 * i] = (byte)v;
+                    bytes[2 * i + 1] = (byte)(v >> 8);
+                }
+                return constants16[t] = AddTensor(ft.Name + "/int16", ft.Shape, TensorType.INT16, new[] { scale }, 0, 0, bytes);
+            }
+
             /// <summary>Activation <paramref name="t"/> on the given parameters: itself, or a requantized copy.</summary>
             int OnParams(int t, ActivationQuant want)
             {
                 int src = Activation(t);
                 var have = act[t];
-                if (have.Scale == want.Scale && have.ZeroPoint == want.ZeroPoint) return src;
+                if (!have.Int16 && have.Scale == want.Scale && have.ZeroPoint == want.ZeroPoint) return src;
                 var ft = g.Tensors[t];
                 int copy = AddTensor(ft.Name + "/requantized", ft.Shape, TensorType.INT8, new[] { want.Scale }, want.ZeroPoint, 0, null);
                 Add(BuiltinOperator.QUANTIZE, new[] { src }, copy, null);
                 return copy;
             }
 
-            int Operand(int t) => g.Tensors[t].IsConstant ? ConstantOperand(t) : Activation(t);
+            int Operand(int t, bool int16) => g.Tensors[t].IsConstant ? (int16 ? ConstantOperand16(t) : ConstantOperand(t)) : As(t, int16);
 
             sbyte[] lastWeights;
 
@@ -357,10 +470,18 @@ namespace Mote.Packer.Quantization
                 return b;
             }
 
-            int Bias(FOp op, float inputScale, float[] weightScales, int channels, string name)
+            int Bias(FOp op, float inputScale, float[] weightScales, int channels, string name, bool int64 = false)
             {
                 int t = op.Inputs.Length > 2 ? op.Inputs[2] : -1;
                 float[] b = FloatBias(op, weightScales, channels);
+                if (int64)
+                {
+                    var q64 = QuantizeBias64(b, inputScale, weightScales, $"{g.SourceName}: {name}");
+                    var bytes64 = new byte[q64.Length * 8];
+                    Buffer.BlockCopy(q64, 0, bytes64, 0, bytes64.Length);
+                    var scales64 = Enumerable.Range(0, channels).Select(c => (float)((double)inputScale * weightScales[weightScales.Length == 1 ? 0 : c])).ToArray();
+                    return AddTensor(t >= 0 ? g.Tensors[t].Name : name + "/bias", new[] { channels }, TensorType.INT64, scales64, 0, 0, bytes64);
+                }
                 var q = QuantizeBias(b, inputScale, weightScales, $"{g.SourceName}: {name}");
                 var bytes = new byte[q.Length * 4];
                 Buffer.BlockCopy(q, 0, bytes, 0, bytes.Length);
@@ -403,8 +524,8 @@ namespace Mote.Packer.Quantization
                     throw new PackException($"{g.SourceName}: {op.Source}: padding (top {op.PadTop}, left {op.PadLeft}, bottom {op.PadBottom}, right {op.PadRight}) "
                         + $"with output {o.ShapeText} is neither TFLite SAME nor VALID, and {op.Name} cannot be padded exactly in int8; pad the input explicitly or use SAME/VALID-compatible padding");
                 var padded = new[] { x.Shape[0], ih + op.PadTop + op.PadBottom, iw + op.PadLeft + op.PadRight, x.Shape[3] };
-                var q = act[op.Inputs[0]];
-                int paddedIndex = AddTensor(x.Name + "/pad", padded, TensorType.INT8, new[] { q.Scale }, q.ZeroPoint, 0, null);
+                var fed = tensors[input];
+                int paddedIndex = AddTensor(x.Name + "/pad", padded, fed.Type, new[] { fed.Quantization.Scale[0] }, (int)fed.Quantization.ZeroPoint[0], 0, null);
                 var pads = new[] { 0, 0, op.PadTop, op.PadBottom, op.PadLeft, op.PadRight, 0, 0 };
                 var padBytes = new byte[pads.Length * 4];
                 Buffer.BlockCopy(pads, 0, padBytes, 0, padBytes.Length);
@@ -418,17 +539,20 @@ namespace Mote.Packer.Quantization
             void Emit(FOp op)
             {
                 int output = Activation(op.Outputs[0]);
+                // The operator computes in its output's type; inputs of the other type are converted.
+                bool wide = act[op.Outputs[0]].Int16;
+                int In(int t) => As(t, wide);
                 switch (op.Kind)
                 {
                     case FloatOpKind.Conv2D:
                     case FloatOpKind.DepthwiseConv2D:
                     {
                         bool dw = op.Kind == FloatOpKind.DepthwiseConv2D;
-                        int input = Activation(op.Inputs[0]);
+                        int input = In(op.Inputs[0]);
                         var ws = g.Tensors[op.Inputs[1]].Shape;
                         var (w, scales) = Weights(op.Inputs[1], dw ? 3 : 0);
                         int channels = dw ? ws[3] : ws[0];
-                        int bias = Bias(op, act[op.Inputs[0]].Scale, scales, channels, g.Tensors[op.Outputs[0]].Name);
+                        int bias = Bias(op, ScaleOf(input), scales, channels, g.Tensors[op.Outputs[0]].Name, wide);
                         var (padding, from) = Spatial(op, input, (ws[1] - 1) * op.DilationH + 1, (ws[2] - 1) * op.DilationW + 1, false);
                         object options = dw
                             ? new DepthwiseConv2DOptions { Padding = padding, StrideH = op.StrideH, StrideW = op.StrideW, DilationHFactor = op.DilationH, DilationWFactor = op.DilationW, DepthMultiplier = op.DepthMultiplier, FusedActivationFunction = Act(op.Activation) }
@@ -438,35 +562,35 @@ namespace Mote.Packer.Quantization
                     }
                     case FloatOpKind.FullyConnected:
                     {
-                        int input = Activation(op.Inputs[0]);
+                        int input = In(op.Inputs[0]);
                         var (w, scales) = Weights(op.Inputs[1], 0);
                         int channels = g.Tensors[op.Inputs[1]].Shape[0];
-                        int bias = Bias(op, act[op.Inputs[0]].Scale, scales, channels, g.Tensors[op.Outputs[0]].Name);
+                        int bias = Bias(op, ScaleOf(input), scales, channels, g.Tensors[op.Outputs[0]].Name, wide);
                         Add(BuiltinOperator.FULLY_CONNECTED, new[] { input, w, bias }, output, new FullyConnectedOptions { FusedActivationFunction = Act(op.Activation) });
                         break;
                     }
                     case FloatOpKind.Add:
-                        Add(BuiltinOperator.ADD, new[] { Operand(op.Inputs[0]), Operand(op.Inputs[1]) }, output, new AddOptions { FusedActivationFunction = Act(op.Activation) });
+                        Add(BuiltinOperator.ADD, new[] { Operand(op.Inputs[0], wide), Operand(op.Inputs[1], wide) }, output, new AddOptions { FusedActivationFunction = Act(op.Activation) });
                         break;
                     case FloatOpKind.Mul:
-                        Add(BuiltinOperator.MUL, new[] { Operand(op.Inputs[0]), Operand(op.Inputs[1]) }, output, new MulOptions { FusedActivationFunction = Act(op.Activation) });
+                        Add(BuiltinOperator.MUL, new[] { Operand(op.Inputs[0], wide), Operand(op.Inputs[1], wide) }, output, new MulOptions { FusedActivationFunction = Act(op.Activation) });
                         break;
                     case FloatOpKind.MaxPool2D:
                     case FloatOpKind.AveragePool2D:
                     {
-                        var (padding, from) = Spatial(op, Activation(op.Inputs[0]), op.FilterH, op.FilterW, true);
+                        var (padding, from) = Spatial(op, In(op.Inputs[0]), op.FilterH, op.FilterW, true);
                         Add(op.Kind == FloatOpKind.MaxPool2D ? BuiltinOperator.MAX_POOL_2D : BuiltinOperator.AVERAGE_POOL_2D, new[] { from }, output,
                             new Pool2DOptions { Padding = padding, StrideH = op.StrideH, StrideW = op.StrideW, FilterHeight = op.FilterH, FilterWidth = op.FilterW, FusedActivationFunction = Act(op.Activation) });
                         break;
                     }
-                    case FloatOpKind.Relu: Add(BuiltinOperator.RELU, new[] { Activation(op.Inputs[0]) }, output, null); break;
-                    case FloatOpKind.Relu6: Add(BuiltinOperator.RELU6, new[] { Activation(op.Inputs[0]) }, output, null); break;
-                    case FloatOpKind.Logistic: Add(BuiltinOperator.LOGISTIC, new[] { Activation(op.Inputs[0]) }, output, null); break;
-                    case FloatOpKind.Tanh: Add(BuiltinOperator.TANH, new[] { Activation(op.Inputs[0]) }, output, null); break;
-                    case FloatOpKind.LeakyRelu: Add(BuiltinOperator.LEAKY_RELU, new[] { Activation(op.Inputs[0]) }, output, new LeakyReluOptions { Alpha = op.Alpha }); break;
-                    case FloatOpKind.Softmax: Add(BuiltinOperator.SOFTMAX, new[] { Activation(op.Inputs[0]) }, output, new SoftmaxOptions { Beta = op.Beta }); break;
+                    case FloatOpKind.Relu: Add(BuiltinOperator.RELU, new[] { In(op.Inputs[0]) }, output, null); break;
+                    case FloatOpKind.Relu6: Add(BuiltinOperator.RELU6, new[] { In(op.Inputs[0]) }, output, null); break;
+                    case FloatOpKind.Logistic: Add(BuiltinOperator.LOGISTIC, new[] { In(op.Inputs[0]) }, output, null); break;
+                    case FloatOpKind.Tanh: Add(BuiltinOperator.TANH, new[] { In(op.Inputs[0]) }, output, null); break;
+                    case FloatOpKind.LeakyRelu: Add(BuiltinOperator.LEAKY_RELU, new[] { In(op.Inputs[0]) }, output, new LeakyReluOptions { Alpha = op.Alpha }); break;
+                    case FloatOpKind.Softmax: Add(BuiltinOperator.SOFTMAX, new[] { In(op.Inputs[0]) }, output, new SoftmaxOptions { Beta = op.Beta }); break;
                     case FloatOpKind.Reshape:
-                        Add(BuiltinOperator.RESHAPE, new[] { Activation(op.Inputs[0]) }, output, new ReshapeOptions { NewShape = g.Tensors[op.Outputs[0]].Shape });
+                        Add(BuiltinOperator.RESHAPE, new[] { In(op.Inputs[0]) }, output, new ReshapeOptions { NewShape = g.Tensors[op.Outputs[0]].Shape });
                         break;
                     case FloatOpKind.Concatenation:
                         // TFLM requires every input on the output's scale and zero point: constants are quantized
@@ -479,7 +603,7 @@ namespace Mote.Packer.Quantization
                         var bytes = new byte[op.Paddings.Length * 4];
                         Buffer.BlockCopy(op.Paddings, 0, bytes, 0, bytes.Length);
                         int pads = AddTensor(g.Tensors[op.Outputs[0]].Name + "/paddings", new[] { op.Paddings.Length / 2, 2 }, TensorType.INT32, null, 0, 0, bytes);
-                        Add(BuiltinOperator.PAD, new[] { Activation(op.Inputs[0]), pads }, output, new PadOptions());
+                        Add(BuiltinOperator.PAD, new[] { In(op.Inputs[0]), pads }, output, new PadOptions());
                         break;
                     }
                     default:

@@ -74,5 +74,56 @@ namespace Mote.Runtime.Kernels
                 }
             }
         }
+
+        /// <summary>
+        /// int16 (format 1.3): TFLM reference_integer_ops::AveragePool's int16 overload, the same
+        /// algorithm (int32 sum, the same rounding division) on int16 LE values.
+        /// </summary>
+        public static void EvalInt16(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+        {
+            int inH = p.InputHeight;
+            int inW = p.InputWidth;
+            int channels = p.Channels;
+            int o = outputStart;
+            for (int b = 0; b < p.Batches; b++)
+            {
+                int batchBase = inputStart + 2 * b * inH * inW * channels;
+                for (int oy = 0; oy < p.OutputHeight; oy++)
+                {
+                    int inYOrigin = oy * p.StrideHeight - p.PadTop;
+                    int fyStart = System.Math.Max(0, -inYOrigin);
+                    int fyEnd = System.Math.Min(p.FilterHeight, inH - inYOrigin);
+                    for (int ox = 0; ox < p.OutputWidth; ox++)
+                    {
+                        int inXOrigin = ox * p.StrideWidth - p.PadLeft;
+                        int fxStart = System.Math.Max(0, -inXOrigin);
+                        int fxEnd = System.Math.Min(p.FilterWidth, inW - inXOrigin);
+                        for (int c = 0; c < channels; c++)
+                        {
+                            int acc = 0;
+                            int count = 0;
+                            for (int fy = fyStart; fy < fyEnd; fy++)
+                            {
+                                int rowBase = batchBase + 2 * (inYOrigin + fy) * inW * channels;
+                                for (int fx = fxStart; fx < fxEnd; fx++)
+                                {
+                                    int at = rowBase + 2 * ((inXOrigin + fx) * channels + c);
+                                    acc += (short)(input[at] | (input[at + 1] << 8));
+                                    count++;
+                                }
+                            }
+                            if (count == 0) acc = 0;
+                            else if (acc > 0) acc = (acc + count / 2) / count;
+                            else acc = (acc - count / 2) / count;
+                            if (acc < p.ActivationMin) acc = p.ActivationMin;
+                            if (acc > p.ActivationMax) acc = p.ActivationMax;
+                            output[o] = (byte)acc;
+                            output[o + 1] = (byte)(acc >> 8);
+                            o += 2;
+                        }
+                    }
+                }
+            }
+        }
     }
 }
