@@ -66,9 +66,9 @@ namespace Mote.Kernels.Simd
             Vector256<int> x2 = Avx2.ConvertToVector256Int32(b) + Vector256.Create(p.Input2Offset);
             x1 = Avx2.ShiftLeftLogical(x1, (byte)p.LeftShift);
             x2 = Avx2.ShiftLeftLogical(x2, (byte)p.LeftShift);
-            x1 = Rdbpot256(HighMul256(x1, Vector256.Create(p.Input1Multiplier)), -p.Input1Shift);
-            x2 = Rdbpot256(HighMul256(x2, Vector256.Create(p.Input2Multiplier)), -p.Input2Shift);
-            Vector256<int> r = Rdbpot256(HighMul256(x1 + x2, Vector256.Create(p.OutputMultiplier)), -p.OutputShift) + Vector256.Create(p.OutputOffset);
+            x1 = Rdbpot256(Requant.HighMul256(x1, Vector256.Create(p.Input1Multiplier)), -p.Input1Shift);
+            x2 = Rdbpot256(Requant.HighMul256(x2, Vector256.Create(p.Input2Multiplier)), -p.Input2Shift);
+            Vector256<int> r = Rdbpot256(Requant.HighMul256(x1 + x2, Vector256.Create(p.OutputMultiplier)), -p.OutputShift) + Vector256.Create(p.OutputOffset);
             r = Avx2.Min(Avx2.Max(r, Vector256.Create(p.ActivationMin)), Vector256.Create(p.ActivationMax));
             Vector128<short> s = Sse2.PackSignedSaturate(r.GetLower(), r.GetUpper());
             *(long*)o = Sse2.PackSignedSaturate(s, s).AsInt64().ToScalar();
@@ -111,18 +111,6 @@ namespace Mote.Kernels.Simd
             int m = (int)((1L << e) - 1);
             Vector256<int> threshold = Vector256.Create(m >> 1) - Avx2.ShiftRightArithmetic(x, 31);
             return Avx2.ShiftRightArithmetic(x, (byte)e) - Avx2.CompareGreaterThan(x & Vector256.Create(m), threshold);
-        }
-
-        /// <summary><see cref="Requant.HighMul"/> on 8 lanes: vpmuldq on the even lanes and on the odd lanes moved down, bits 31..62.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> HighMul256(Vector256<int> a, Vector256<int> b)
-        {
-            Vector256<long> nudge = Vector256.Create(1L << 30);
-            Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(a, b) + nudge, 31);
-            Vector256<long> odd = Avx2.ShiftRightLogical(
-                Avx2.Multiply(Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(b.AsInt64(), 32).AsInt32()) + nudge, 31);
-            Vector256<int> r = (even & Vector256.Create(0xFFFFFFFFL)).AsInt32() | Avx2.ShiftLeftLogical(odd, 32).AsInt32();
-            return r ^ Avx2.CompareEqual(r, Vector256.Create(int.MinValue));
         }
     }
 }
