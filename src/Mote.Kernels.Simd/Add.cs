@@ -64,8 +64,8 @@ namespace Mote.Kernels.Simd
         {
             Vector256<int> x1 = Avx2.ConvertToVector256Int32(a) + Vector256.Create(p.Input1Offset); // vpmovsxbd: 8 bytes
             Vector256<int> x2 = Avx2.ConvertToVector256Int32(b) + Vector256.Create(p.Input2Offset);
-            x1 = Avx2.ShiftLeftLogical(x1, (byte)p.LeftShift);
-            x2 = Avx2.ShiftLeftLogical(x2, (byte)p.LeftShift);
+            x1 = Avx2.ShiftLeftLogical(x1, Vector128.CreateScalar(p.LeftShift));
+            x2 = Avx2.ShiftLeftLogical(x2, Vector128.CreateScalar(p.LeftShift));
             x1 = Rdbpot256(Requant.HighMul256(x1, Vector256.Create(p.Input1Multiplier)), -p.Input1Shift);
             x2 = Rdbpot256(Requant.HighMul256(x2, Vector256.Create(p.Input2Multiplier)), -p.Input2Shift);
             Vector256<int> r = Rdbpot256(Requant.HighMul256(x1 + x2, Vector256.Create(p.OutputMultiplier)), -p.OutputShift) + Vector256.Create(p.OutputOffset);
@@ -110,7 +110,7 @@ namespace Mote.Kernels.Simd
         {
             int m = (int)((1L << e) - 1);
             Vector256<int> threshold = Vector256.Create(m >> 1) - Avx2.ShiftRightArithmetic(x, 31);
-            return Avx2.ShiftRightArithmetic(x, (byte)e) - Avx2.CompareGreaterThan(x & Vector256.Create(m), threshold);
+            return Avx2.ShiftRightArithmetic(x, Vector128.CreateScalar(e)) - Avx2.CompareGreaterThan(x & Vector256.Create(m), threshold);
         }
     }
 }

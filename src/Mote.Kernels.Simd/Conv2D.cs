@@ -60,6 +60,14 @@ namespace Mote.Kernels.Simd
                 return;
             }
 
+            // x64 without the VNNI fold (small dot lengths, or no AVX-VNNI): broadcast-and-multiply over
+            // 8 output channels per ymm with weights packed per call (no horizontal adds, 8-lane requantization).
+            if (!foldVnni && Avx2.IsSupported && PackedBytes(n, outC) <= MaxPackedBytes)
+            {
+                EvalAvx2Packed(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+                return;
+            }
+
             int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
             int outH = p.OutputHeight, outW = p.OutputWidth;
             int inputOffset = p.InputOffset;
@@ -121,6 +129,102 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        /// <summary>Largest per-call packed weight block (int16, on the stack) for <see cref="EvalAvx2Packed"/>.</summary>
+        public const int MaxPackedBytes = 32 * 1024;
+
+        /// <summary>Bytes of the packed int16 weights: output channels rounded up to 8 × dot length rounded up to 2.</summary>
+        static long PackedBytes(int n, int outC) => (long)((outC + 7) / 8) * ((n + 1) / 2) * 16 * sizeof(short);
+
+        /// <summary>
+        /// CONV_2D on x64 with AVX2 when the VNNI fold does not apply: per output pixel, the dot input
+        /// (the pixel itself or its im2col row) + InputOffset as int16, and per block of 8 output channels
+        /// one ymm of 8 int32 sums: for each input pair (k, k+1), the pair broadcast to every lane times
+        /// the packed weights (w[oc][k], w[oc][k+1]) of the 8 channels with vpmaddwd (two products, each
+        /// at most 255·128, summed exactly in int32). The weights are packed once per call on the stack
+        /// (zero for channels ≥ Cout and k ≥ n); requantization 8 lanes at a time (<see cref="Requant.Apply256"/>).
+        /// </summary>
+        static void EvalAvx2Packed(ConvParams p, bool pointwise, int n, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            int outC = p.OutputChannels, inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
+            int pixels = p.OutputHeight * p.OutputWidth, outW = p.OutputWidth;
+            int pairs = (n + 1) / 2, blocks = (outC + 7) / 8;
+            short* w16 = stackalloc short[blocks * pairs * 16];
+            short* xs = stackalloc short[2 * pairs + 16];
+            sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
+            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
+            int* table = stackalloc int[tableInts];
+            for (int i = 0; i < tableInts; i++) table[i] = 0;
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
+            Vector256<short> off16 = Vector256.Create((short)p.InputOffset);
+            short inputOffset = (short)p.InputOffset;
+            byte pad = (byte)(sbyte)(-p.InputOffset);
+            if (outC == 0 || p.Batches * pixels == 0) return;
+            bool direct = pointwise && p.StrideHeight == 1 && p.StrideWidth == 1 && p.OutputHeight == inH && p.OutputWidth == inW; // pixel q is input pixel q
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
+            {
+                sbyte* flt = (sbyte*)filterBytes + filterStart;
+                for (int cb = 0; cb < blocks; cb++)
+                    for (int kp = 0; kp < pairs; kp++)
+                    {
+                        short* d = w16 + (cb * pairs + kp) * 16;
+                        for (int j = 0; j < 8; j++)
+                        {
+                            int oc = cb * 8 + j, k = 2 * kp;
+                            d[2 * j] = oc < outC ? flt[oc * n + k] : (short)0;
+                            d[2 * j + 1] = oc < outC && k + 1 < n ? flt[oc * n + k + 1] : (short)0;
+                        }
+                    }
+                xs[2 * pairs - 1] = 0; // odd n: the pad input (its weights are 0)
+                byte* o = outBytes + outputStart;
+                long scratch = 0;
+                for (int b = 0; b < p.Batches; b++)
+                {
+                    sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
+                    for (int q = 0, oy = 0, ox = 0; q < pixels; q++, o += outC)
+                    {
+                        bool inside = true;
+                        sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out inside);
+                        if (++ox == outW) { ox = 0; oy++; }
+                        if (inside)
+                        {
+                            int i = 0;
+                            for (; i + 16 <= n; i += 16) Avx.Store(xs + i, Avx2.ConvertToVector256Int16(x + i) + off16);
+                            if (i + 8 <= n) { Sse2.Store(xs + i, Sse41.ConvertToVector128Int16(x + i) + off16.GetLower()); i += 8; }
+                            for (; i < n; i++) xs[i] = (short)(x[i] + inputOffset);
+                        }
+                        for (int cb = 0; cb < blocks; cb++)
+                        {
+                            Vector256<int> acc = Vector256<int>.Zero;
+                            if (inside)
+                            {
+                                short* wb = w16 + cb * pairs * 16;
+                                int kp = 0;
+                                Vector256<int> acc1 = Vector256<int>.Zero;
+                                for (; kp + 2 <= pairs; kp += 2)
+                                {
+                                    acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
+                                    acc1 += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp + 2)).AsInt16(), Avx.LoadVector256(wb + kp * 16 + 16));
+                                }
+                                if (kp < pairs)
+                                    acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
+                                acc += acc1;
+                            }
+                            Vector256<int> r = Requant.Apply256(acc, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max);
+                            int count = outC - cb * 8;
+                            if (count >= 8) Requant.Store8(r, o + cb * 8);
+                            else
+                            {
+                                Requant.Store8(r, (byte*)&scratch);
+                                for (int k = 0; k < count; k++) o[cb * 8 + k] = ((byte*)&scratch)[k];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>
         /// The dot input of output pixel <paramref name="q"/> (row-major in the batch): pointwise, the input
         /// pixel itself (<paramref name="inside"/> false when it maps outside the image: its sums are 0);
@@ -130,8 +234,15 @@ namespace Mote.Kernels.Simd
         /// </summary>
         static sbyte* Gather(ConvParams p, bool pointwise, sbyte* batch, int q, sbyte* col, byte pad, out bool inside)
         {
+            int oy = q / p.OutputWidth;
+            return GatherAt(p, pointwise, batch, oy, q - oy * p.OutputWidth, col, pad, out inside);
+        }
+
+        /// <summary><see cref="Gather"/> for output pixel (<paramref name="oy"/>, <paramref name="ox"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static sbyte* GatherAt(ConvParams p, bool pointwise, sbyte* batch, int oy, int ox, sbyte* col, byte pad, out bool inside)
+        {
             int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels, kH = p.FilterHeight, kW = p.FilterWidth;
-            int oy = q / p.OutputWidth, ox = q - oy * p.OutputWidth;
             int inYOrigin = oy * p.StrideHeight - p.PadTop, inXOrigin = ox * p.StrideWidth - p.PadLeft;
             if (pointwise)
             {
@@ -147,24 +258,41 @@ namespace Mote.Kernels.Simd
             for (int ky = 0; ky < kH; ky++, c += rowBytes)
             {
                 int inY = inYOrigin + dH * ky;
-                if (inY < 0 || inY >= inH) { Unsafe.InitBlockUnaligned(c, pad, (uint)rowBytes); continue; }
+                if (inY < 0 || inY >= inH) { Fill(c, pad, rowBytes); continue; }
                 sbyte* row = batch + inY * inW * inC;
                 if (dW == 1)
                 {
-                    Unsafe.InitBlockUnaligned(c, pad, (uint)(kx0 * inC));
-                    Unsafe.CopyBlockUnaligned(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (uint)((kx1 - kx0) * inC));
-                    Unsafe.InitBlockUnaligned(c + kx1 * inC, pad, (uint)((kW - kx1) * inC));
+                    Fill(c, pad, kx0 * inC);
+                    Copy(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (kx1 - kx0) * inC);
+                    Fill(c + kx1 * inC, pad, (kW - kx1) * inC);
                 }
                 else
                 {
                     for (int kx = 0; kx < kW; kx++)
                     {
-                        if (kx >= kx0 && kx < kx1) Unsafe.CopyBlockUnaligned(c + kx * inC, row + (inXOrigin + dW * kx) * inC, (uint)inC);
-                        else Unsafe.InitBlockUnaligned(c + kx * inC, pad, (uint)inC);
+                        if (kx >= kx0 && kx < kx1) Copy(c + kx * inC, row + (inXOrigin + dW * kx) * inC, inC);
+                        else Fill(c + kx * inC, pad, inC);
                     }
                 }
             }
             return col;
+        }
+
+        /// <summary>Small copies inline (the im2col rows of small-Cin layers are a few bytes: a memmove call each would dominate).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Copy(sbyte* dst, sbyte* src, int len)
+        {
+            if (len >= 64) { Unsafe.CopyBlockUnaligned(dst, src, (uint)len); return; }
+            int i = 0;
+            for (; i + 8 <= len; i += 8) Unsafe.WriteUnaligned(dst + i, Unsafe.ReadUnaligned<long>(src + i));
+            for (; i < len; i++) dst[i] = src[i];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Fill(sbyte* dst, byte value, int len)
+        {
+            if (len >= 64) { Unsafe.InitBlockUnaligned(dst, value, (uint)len); return; }
+            for (int i = 0; i < len; i++) dst[i] = (sbyte)value;
         }
 
         /// <summary>Dot products of x with <paramref name="count"/> (1..4) weight rows <paramref name="stride"/> apart, as lanes (unused lanes 0).</summary>
