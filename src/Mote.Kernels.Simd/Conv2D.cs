@@ -62,6 +62,11 @@ namespace Mote.Kernels.Simd
 
             // x64 without the VNNI fold (small dot lengths, or no AVX-VNNI): broadcast-and-multiply over
             // 8 output channels per ymm with weights packed per call (no horizontal adds, 8-lane requantization).
+            if (foldVnni && PackedBytesVnni(n, outC) <= MaxPackedBytes)
+            {
+                EvalVnniPacked(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+                return;
+            }
             if (!foldVnni && Avx2.IsSupported && PackedBytes(n, outC) <= MaxPackedBytes)
             {
                 EvalAvx2Packed(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
@@ -130,10 +135,215 @@ namespace Mote.Kernels.Simd
         }
 
         /// <summary>Largest per-call packed weight block (int16, on the stack) for <see cref="EvalAvx2Packed"/>.</summary>
-        public const int MaxPackedBytes = 32 * 1024;
+        public const int MaxPackedBytes = 64 * 1024;
 
         /// <summary>Bytes of the packed int16 weights: output channels rounded up to 8 × dot length rounded up to 2.</summary>
         static long PackedBytes(int n, int outC) => (long)((outC + 7) / 8) * ((n + 1) / 2) * 16 * sizeof(short);
+
+        /// <summary>Bytes of the packed int8 weights for <see cref="EvalVnniPacked"/>: output channels rounded up to 8 × dot length rounded up to 4.</summary>
+        static long PackedBytesVnni(int n, int outC) => (long)((outC + 7) / 8) * ((n + 3) / 4) * 32;
+
+        /// <summary>
+        /// CONV_2D with AVX-VNNI when every dot reads real input (n ≥ 32): per output pixel, the dot input
+        /// with its sign bit flipped (x + 128 as u8), and per block of 8 output channels one ymm of 8 int32
+        /// sums: for each 4 inputs, the 4 bytes broadcast to every lane times the packed weights
+        /// (w[oc][k..k+3] of the 8 channels) with vpdpbusd (4 u8·s8 products summed per lane, no
+        /// saturation). Σ w·(x + offset) = Σ w·(x + 128) + (offset − 128)·Σ w: the second term goes into
+        /// each channel's bias once per call. Weights packed per call on the stack (zero for channels ≥ Cout
+        /// and k ≥ n); two channel blocks per pass, requantization 8 lanes at a time.
+        /// </summary>
+        static void EvalVnniPacked(ConvParams p, bool pointwise, int n, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            int outC = p.OutputChannels, inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
+            int pixels = p.OutputHeight * p.OutputWidth, outW = p.OutputWidth;
+            int quads = (n + 3) / 4, blocks = (outC + 7) / 8;
+            sbyte* w8 = stackalloc sbyte[blocks * quads * 32];
+            byte* xs = stackalloc byte[4 * quads + 32];
+            byte* xs2 = stackalloc byte[4 * quads + 32];
+            sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
+            sbyte* col2 = stackalloc sbyte[pointwise ? 1 : n];
+            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
+            int* table = stackalloc int[tableInts];
+            for (int i = 0; i < tableInts; i++) table[i] = 0;
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
+            byte pad = (byte)(sbyte)(-p.InputOffset);
+            if (outC == 0 || p.Batches * pixels == 0) return;
+            bool direct = pointwise && p.StrideHeight == 1 && p.StrideWidth == 1 && p.OutputHeight == inH && p.OutputWidth == inW;
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
+            {
+                sbyte* flt = (sbyte*)filterBytes + filterStart;
+                int fullQuads = n / 4;
+                for (int oc = 0; oc < blocks * 8; oc++)
+                {
+                    int* d = (int*)(w8 + (oc / 8) * quads * 32) + oc % 8; // quad kq of this channel: d[8 · kq]
+                    if (oc >= outC) { for (int kq = 0; kq < quads; kq++) d[8 * kq] = 0; continue; }
+                    sbyte* row = flt + oc * n;
+                    for (int kq = 0; kq < fullQuads; kq++) d[8 * kq] = Unsafe.ReadUnaligned<int>(row + 4 * kq);
+                    if (fullQuads < quads)
+                    {
+                        int t = 0;
+                        for (int k = 4 * fullQuads; k < n; k++) t |= (byte)row[k] << (8 * (k - 4 * fullQuads));
+                        d[8 * fullQuads] = t;
+                    }
+                }
+                // Σw per channel from the packed weights (vpdpbusd against ones, 8 channels at once), then
+                // (offset − 128)·Σw into the bias, wrapping as the reference's sums.
+                int* sums = stackalloc int[8];
+                for (int cb = 0; cb < blocks; cb++)
+                {
+                    Vector256<int> sw = Vector256<int>.Zero;
+                    for (int kq = 0; kq < quads; kq++) sw = AvxVnni.MultiplyWideningAndAdd(sw, Vector256.Create((byte)1), Avx.LoadVector256(w8 + (cb * quads + kq) * 32));
+                    Avx.Store(sums, sw);
+                    for (int j = 0; j < 8 && cb * 8 + j < outC; j++)
+                    {
+                        int c = cb * 8 + j;
+                        table[c / 4 * Requant.IntsPerBlock + c % 4] += (p.InputOffset - 128) * sums[j];
+                    }
+                }
+                for (int i = 0; i < 4 * quads + 32; i++) xs[i] = xs2[i] = 0;
+                byte* o = outBytes + outputStart;
+                long scratch = 0;
+                for (int b = 0; b < p.Batches; b++)
+                {
+                    sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
+                    for (int q = 0, oy = 0, ox = 0; q < pixels; q++, o += outC)
+                    {
+                        sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out _);
+                        if (++ox == outW) { ox = 0; oy++; }
+                        FlipInto(x, xs, n);
+                        if (q + 1 < pixels)
+                        {
+                            // Two output pixels per pass over the weights (2 pixels × 2 channel blocks per step).
+                            sbyte* x1 = direct ? batch + (q + 1) * inC : GatherAt(p, pointwise, batch, oy, ox, col2, pad, out _);
+                            if (++ox == outW) { ox = 0; oy++; }
+                            FlipInto(x1, xs2, n);
+                            byte* o1 = o + outC;
+                            int cb2 = 0;
+                            for (; cb2 + 2 <= blocks; cb2 += 2)
+                            {
+                                sbyte* wa = w8 + cb2 * quads * 32, wb = wa + quads * 32;
+                                // 8 accumulators (2 pixels × 2 blocks × even/odd quads): vpdpbusd's latency hidden.
+                                Vector256<int> a0 = Vector256<int>.Zero, b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0;
+                                int kq = 0;
+                                for (; kq + 2 <= quads; kq += 2)
+                                {
+                                    Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), v = Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte();
+                                    Vector256<sbyte> fa = Avx.LoadVector256(wa + kq * 32), fb = Avx.LoadVector256(wb + kq * 32);
+                                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, fa);
+                                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, fb);
+                                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, fa);
+                                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, fb);
+                                    u = Vector256.Create(*(int*)(xs + 4 * kq + 4)).AsByte(); v = Vector256.Create(*(int*)(xs2 + 4 * kq + 4)).AsByte();
+                                    fa = Avx.LoadVector256(wa + kq * 32 + 32); fb = Avx.LoadVector256(wb + kq * 32 + 32);
+                                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, u, fa);
+                                    d0 = AvxVnni.MultiplyWideningAndAdd(d0, u, fb);
+                                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, v, fa);
+                                    d1 = AvxVnni.MultiplyWideningAndAdd(d1, v, fb);
+                                }
+                                if (kq < quads)
+                                {
+                                    Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), v = Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte();
+                                    Vector256<sbyte> fa = Avx.LoadVector256(wa + kq * 32), fb = Avx.LoadVector256(wb + kq * 32);
+                                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, fa);
+                                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, fb);
+                                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, fa);
+                                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, fb);
+                                }
+                                a0 += c0; b0 += d0; a1 += c1; b1 += d1;
+                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
+                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(b0, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o1 + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                            }
+                            if (cb2 < blocks)
+                            {
+                                sbyte* wa = w8 + cb2 * quads * 32;
+                                Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                                for (int kq = 0; kq < quads; kq++)
+                                {
+                                    Vector256<sbyte> fa = Avx.LoadVector256(wa + kq * 32);
+                                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), fa);
+                                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte(), fa);
+                                }
+                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
+                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                            }
+                            q++; o += outC;
+                            continue;
+                        }
+                        int cb = 0;
+                        for (; cb + 2 <= blocks; cb += 2)
+                        {
+                            sbyte* wa = w8 + cb * quads * 32, wb = wa + quads * 32;
+                            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, b0 = a0, b1 = a0;
+                            int kq = 0;
+                            for (; kq + 2 <= quads; kq += 2)
+                            {
+                                Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), v = Vector256.Create(*(int*)(xs + 4 * kq + 4)).AsByte();
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, Avx.LoadVector256(wa + kq * 32));
+                                b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, Avx.LoadVector256(wb + kq * 32));
+                                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Avx.LoadVector256(wa + kq * 32 + 32));
+                                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, Avx.LoadVector256(wb + kq * 32 + 32));
+                            }
+                            if (kq < quads)
+                            {
+                                Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte();
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, Avx.LoadVector256(wa + kq * 32));
+                                b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, Avx.LoadVector256(wb + kq * 32));
+                            }
+                            int* t = table + cb * 2 * Requant.IntsPerBlock;
+                            StoreBlock(Requant.Apply256(a0 + a1, t, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                            StoreBlock(Requant.Apply256(b0 + b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8 + 8, outC - cb * 8 - 8, &scratch);
+                        }
+                        if (cb < blocks)
+                        {
+                            sbyte* wa = w8 + cb * quads * 32;
+                            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                            int kq = 0;
+                            for (; kq + 2 <= quads; kq += 2)
+                            {
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), Avx.LoadVector256(wa + kq * 32));
+                                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(xs + 4 * kq + 4)).AsByte(), Avx.LoadVector256(wa + kq * 32 + 32));
+                            }
+                            if (kq < quads)
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), Avx.LoadVector256(wa + kq * 32));
+                            StoreBlock(Requant.Apply256(a0 + a1, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// x + 128 as u8 (the sign bit flipped) into xs[0..n), in stores wide enough that the 4-byte
+        /// broadcasts read later are forwarded from one store; bytes n.. of the last 8-byte store are 0.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void FlipInto(sbyte* x, byte* xs, int n)
+        {
+            int i = 0;
+            for (; i + 32 <= n; i += 32) Avx.Store(xs + i, Avx.LoadVector256((byte*)x + i) ^ Vector256.Create((byte)0x80));
+            for (; i + 8 <= n; i += 8) *(long*)(xs + i) = *(long*)(x + i) ^ unchecked((long)0x8080808080808080UL);
+            if (i < n)
+            {
+                long t = 0;
+                for (int k = 0; k < n - i; k++) t |= (long)(byte)(x[i + k] ^ 0x80) << (8 * k);
+                *(long*)(xs + i) = t;
+            }
+        }
+
+        /// <summary>Stores the first <paramref name="count"/> (up to 8) of 8 requantized lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void StoreBlock(Vector256<int> r, byte* dst, int count, long* scratch)
+        {
+            if (count >= 8) { Requant.Store8(r, dst); return; }
+            Requant.Store8(r, (byte*)scratch);
+            for (int k = 0; k < count; k++) dst[k] = ((byte*)scratch)[k];
+        }
 
         /// <summary>
         /// CONV_2D on x64 with AVX2 when the VNNI fold does not apply: per output pixel, the dot input
