@@ -67,7 +67,7 @@ namespace Mote.Kernels.Simd
                 EvalVnniPacked(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
             }
-            if (!foldVnni && Avx2.IsSupported && PackedBytes(n, outC) <= MaxPackedBytes)
+            if (!foldVnni && Avx2.IsSupported && PackedBytes(n + p.FilterHeight, outC) <= MaxPackedBytes)
             {
                 EvalAvx2Packed(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
@@ -336,6 +336,40 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        /// <summary>
+        /// The im2col row of output pixel (oy, ox) for dilation-1 rows, as int16 x + InputOffset: filter row ky at
+        /// xs[ky·Lp ..], taps outside the image 0 (the reference skips them), row pad (L odd) 0. Written in
+        /// 16-byte stores of 8 inputs and 4-byte stores of one input pair, never splitting a pair.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void GatherRows16(ConvParams p, sbyte* batch, int oy, int ox, short* xs, int L, int Lp, Vector128<short> off)
+        {
+            int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels, kW = p.FilterWidth, dH = p.DilationHeight;
+            int inYOrigin = oy * p.StrideHeight - p.PadTop, inXOrigin = ox * p.StrideWidth - p.PadLeft;
+            int kx0 = inXOrigin < 0 ? -inXOrigin : 0, kx1 = inW - inXOrigin < kW ? inW - inXOrigin : kW;
+            if (kx1 < kx0) kx1 = kx0;
+            int seg0 = kx0 * inC, seg1 = kx1 * inC; // in-image part of a row: [seg0, seg1)
+            int offset = p.InputOffset;
+            for (int ky = 0; ky < p.FilterHeight; ky++)
+            {
+                short* d = xs + ky * Lp;
+                int inY = inYOrigin + dH * ky;
+                if (inY < 0 || inY >= inH)
+                {
+                    for (int i = 0; i < Lp; i += 2) *(int*)(d + i) = 0;
+                    continue;
+                }
+                sbyte* src = batch + (inY * inW + inXOrigin) * inC; // src[j]: tap j of the row (read for j in [seg0, seg1) only)
+                for (int i = 0; i < Lp;)
+                {
+                    if (i >= seg0 && i + 8 <= seg1) { Sse2.Store(d + i, Sse41.ConvertToVector128Int16(src + i) + off); i += 8; continue; }
+                    int v0 = i >= seg0 && i < seg1 ? src[i] + offset : 0, v1 = i + 1 >= seg0 && i + 1 < seg1 ? src[i + 1] + offset : 0;
+                    *(int*)(d + i) = (int)((uint)(ushort)v0 | (uint)v1 << 16);
+                    i += 2;
+                }
+            }
+        }
+
         /// <summary>Stores the first <paramref name="count"/> (up to 8) of 8 requantized lanes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void StoreBlock(Vector256<int> r, byte* dst, int count, long* scratch)
@@ -358,7 +392,13 @@ namespace Mote.Kernels.Simd
         {
             int outC = p.OutputChannels, inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
             int pixels = p.OutputHeight * p.OutputWidth, outW = p.OutputWidth;
-            int pairs = (n + 1) / 2, blocks = (outC + 7) / 8;
+            // im2col without dilation across a row: the patch goes straight from the input into xs as
+            // kH rows of kW·Cin int16 (+ offset), each row padded to an even length so no input pair
+            // straddles two rows (every 4-byte broadcast then forwards from a single store).
+            bool rows = !pointwise && p.DilationWidth == 1;
+            int L = p.FilterWidth * inC, Lp = L + (L & 1);
+            int packedN = rows ? p.FilterHeight * Lp : n;
+            int pairs = (packedN + 1) / 2, blocks = (outC + 7) / 8;
             short* w16 = stackalloc short[blocks * pairs * 16];
             short* xs = stackalloc short[2 * pairs + 16];
             sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
@@ -380,11 +420,12 @@ namespace Mote.Kernels.Simd
                     {
                         short* d = w16 + (cb * pairs + kp) * 16;
                         for (int j = 0; j < 8; j++)
-                        {
-                            int oc = cb * 8 + j, k = 2 * kp;
-                            d[2 * j] = oc < outC ? flt[oc * n + k] : (short)0;
-                            d[2 * j + 1] = oc < outC && k + 1 < n ? flt[oc * n + k + 1] : (short)0;
-                        }
+                            for (int h = 0; h < 2; h++)
+                            {
+                                int oc = cb * 8 + j, kk = 2 * kp + h; // packed position -> filter index k (or none: 0)
+                                int k = !rows ? (kk < n ? kk : -1) : kk % Lp < L ? kk / Lp * L + kk % Lp : -1;
+                                d[2 * j + h] = oc < outC && k >= 0 ? flt[oc * n + k] : (short)0;
+                            }
                     }
                 xs[2 * pairs - 1] = 0; // odd n: the pad input (its weights are 0)
                 byte* o = outBytes + outputStart;
@@ -395,6 +436,13 @@ namespace Mote.Kernels.Simd
                     for (int q = 0, oy = 0, ox = 0; q < pixels; q++, o += outC)
                     {
                         bool inside = true;
+                        if (rows)
+                        {
+                            GatherRows16(p, batch, oy, ox, xs, L, Lp, off16.GetLower());
+                            if (++ox == outW) { ox = 0; oy++; }
+                        }
+                        else
+                        {
                         sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out inside);
                         if (++ox == outW) { ox = 0; oy++; }
                         if (inside)
@@ -403,6 +451,7 @@ namespace Mote.Kernels.Simd
                             for (; i + 16 <= n; i += 16) Avx.Store(xs + i, Avx2.ConvertToVector256Int16(x + i) + off16);
                             if (i + 8 <= n) { Sse2.Store(xs + i, Sse41.ConvertToVector128Int16(x + i) + off16.GetLower()); i += 8; }
                             for (; i < n; i++) xs[i] = (short)(x[i] + inputOffset);
+                        }
                         }
                         for (int cb = 0; cb < blocks; cb++)
                         {
