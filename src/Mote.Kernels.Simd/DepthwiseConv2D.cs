@@ -146,6 +146,23 @@ namespace Mote.Kernels.Simd
                                 Requant.Store(Requant.Apply(a2, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + c + 8, 4);
                                 Requant.Store(Requant.Apply(a3, t + 3 * Requant.IntsPerBlock, outOff, min, max), o + c + 12, 4);
                             }
+                            if (avx2 && c + 8 <= C)
+                            {
+                                // 8 channels: one ymm accumulator (products widened by vpmovsxwd), 8-lane requantization.
+                                Vector256<int> a0 = Vector256<int>.Zero;
+                                for (int ky = ky0; ky < ky1; ky++)
+                                {
+                                    sbyte* xr = rows[ky] + c + inXOrigin * C;
+                                    sbyte* wr = flt + ky * kW * C + c;
+                                    for (int kx = kx0; kx < kx1; kx++)
+                                    {
+                                        Vector128<short> pr = (Sse41.ConvertToVector128Int16(xr + dW * kx * C) + off) * Sse41.ConvertToVector128Int16(wr + kx * C);
+                                        a0 += Avx2.ConvertToVector256Int32(pr);
+                                    }
+                                }
+                                Requant.Store8(Requant.Apply256(a0, table + c / 4 * Requant.IntsPerBlock, outOff8, min8, max8), o + c);
+                                c += 8;
+                            }
                             if (c + 8 <= C)
                             {
                                 Vector128<int> a0 = Vector128<int>.Zero, a1 = a0;
