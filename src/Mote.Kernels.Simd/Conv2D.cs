@@ -60,6 +60,19 @@ namespace Mote.Kernels.Simd
                 return;
             }
 
+            // x64 without the VNNI fold (small dot lengths, or no AVX-VNNI): broadcast-and-multiply over
+            // 8 output channels per ymm with weights packed per call (no horizontal adds, 8-lane requantization).
+            if (foldVnni && PackedBytesVnni(n, outC) <= MaxPackedBytes)
+            {
+                EvalVnniPacked(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+                return;
+            }
+            if (!foldVnni && Avx2.IsSupported && PackedBytes(n + p.FilterHeight, outC) <= MaxPackedBytes)
+            {
+                EvalAvx2Packed(p, pointwise, n, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+                return;
+            }
+
             int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
             int outH = p.OutputHeight, outW = p.OutputWidth;
             int inputOffset = p.InputOffset;
@@ -121,6 +134,356 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        /// <summary>Largest per-call packed weight block (int16, on the stack) for <see cref="EvalAvx2Packed"/>.</summary>
+        public const int MaxPackedBytes = 64 * 1024;
+
+        /// <summary>Bytes of the packed int16 weights: output channels rounded up to 8 × dot length rounded up to 2.</summary>
+        static long PackedBytes(int n, int outC) => (long)((outC + 7) / 8) * ((n + 1) / 2) * 16 * sizeof(short);
+
+        /// <summary>Bytes of the packed int8 weights for <see cref="EvalVnniPacked"/>: output channels rounded up to 8 × dot length rounded up to 4.</summary>
+        static long PackedBytesVnni(int n, int outC) => (long)((outC + 7) / 8) * ((n + 3) / 4) * 32;
+
+        /// <summary>
+        /// CONV_2D with AVX-VNNI when every dot reads real input (n ≥ 32): per output pixel, the dot input
+        /// with its sign bit flipped (x + 128 as u8), and per block of 8 output channels one ymm of 8 int32
+        /// sums: for each 4 inputs, the 4 bytes broadcast to every lane times the packed weights
+        /// (w[oc][k..k+3] of the 8 channels) with vpdpbusd (4 u8·s8 products summed per lane, no
+        /// saturation). Σ w·(x + offset) = Σ w·(x + 128) + (offset − 128)·Σ w: the second term goes into
+        /// each channel's bias once per call. Weights packed per call on the stack (zero for channels ≥ Cout
+        /// and k ≥ n); two channel blocks per pass, requantization 8 lanes at a time.
+        /// </summary>
+        static void EvalVnniPacked(ConvParams p, bool pointwise, int n, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            int outC = p.OutputChannels, inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
+            int pixels = p.OutputHeight * p.OutputWidth, outW = p.OutputWidth;
+            int quads = (n + 3) / 4, blocks = (outC + 7) / 8;
+            sbyte* w8 = stackalloc sbyte[blocks * quads * 32];
+            byte* xs = stackalloc byte[4 * quads + 32];
+            byte* xs2 = stackalloc byte[4 * quads + 32];
+            sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
+            sbyte* col2 = stackalloc sbyte[pointwise ? 1 : n];
+            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
+            int* table = stackalloc int[tableInts];
+            for (int i = 0; i < tableInts; i++) table[i] = 0;
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
+            byte pad = (byte)(sbyte)(-p.InputOffset);
+            if (outC == 0 || p.Batches * pixels == 0) return;
+            bool direct = pointwise && p.StrideHeight == 1 && p.StrideWidth == 1 && p.OutputHeight == inH && p.OutputWidth == inW;
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
+            {
+                sbyte* flt = (sbyte*)filterBytes + filterStart;
+                int fullQuads = n / 4;
+                for (int oc = 0; oc < blocks * 8; oc++)
+                {
+                    int* d = (int*)(w8 + (oc / 8) * quads * 32) + oc % 8; // quad kq of this channel: d[8 · kq]
+                    if (oc >= outC) { for (int kq = 0; kq < quads; kq++) d[8 * kq] = 0; continue; }
+                    sbyte* row = flt + oc * n;
+                    for (int kq = 0; kq < fullQuads; kq++) d[8 * kq] = Unsafe.ReadUnaligned<int>(row + 4 * kq);
+                    if (fullQuads < quads)
+                    {
+                        int t = 0;
+                        for (int k = 4 * fullQuads; k < n; k++) t |= (byte)row[k] << (8 * (k - 4 * fullQuads));
+                        d[8 * fullQuads] = t;
+                    }
+                }
+                // Σw per channel from the packed weights (vpdpbusd against ones, 8 channels at once), then
+                // (offset − 128)·Σw into the bias, wrapping as the reference's sums.
+                int* sums = stackalloc int[8];
+                for (int cb = 0; cb < blocks; cb++)
+                {
+                    Vector256<int> sw = Vector256<int>.Zero;
+                    for (int kq = 0; kq < quads; kq++) sw = AvxVnni.MultiplyWideningAndAdd(sw, Vector256.Create((byte)1), Avx.LoadVector256(w8 + (cb * quads + kq) * 32));
+                    Avx.Store(sums, sw);
+                    for (int j = 0; j < 8 && cb * 8 + j < outC; j++)
+                    {
+                        int c = cb * 8 + j;
+                        table[c / 4 * Requant.IntsPerBlock + c % 4] += (p.InputOffset - 128) * sums[j];
+                    }
+                }
+                for (int i = 0; i < 4 * quads + 32; i++) xs[i] = xs2[i] = 0;
+                byte* o = outBytes + outputStart;
+                long scratch = 0;
+                for (int b = 0; b < p.Batches; b++)
+                {
+                    sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
+                    for (int q = 0, oy = 0, ox = 0; q < pixels; q++, o += outC)
+                    {
+                        sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out _);
+                        if (++ox == outW) { ox = 0; oy++; }
+                        FlipInto(x, xs, n);
+                        if (q + 1 < pixels)
+                        {
+                            // Two output pixels per pass over the weights (2 pixels × 2 channel blocks per step).
+                            sbyte* x1 = direct ? batch + (q + 1) * inC : GatherAt(p, pointwise, batch, oy, ox, col2, pad, out _);
+                            if (++ox == outW) { ox = 0; oy++; }
+                            FlipInto(x1, xs2, n);
+                            byte* o1 = o + outC;
+                            int cb2 = 0;
+                            for (; cb2 + 2 <= blocks; cb2 += 2)
+                            {
+                                sbyte* wa = w8 + cb2 * quads * 32, wb = wa + quads * 32;
+                                // 8 accumulators (2 pixels × 2 blocks × even/odd quads): vpdpbusd's latency hidden.
+                                Vector256<int> a0 = Vector256<int>.Zero, b0 = a0, a1 = a0, b1 = a0, c0 = a0, d0 = a0, c1 = a0, d1 = a0;
+                                int kq = 0;
+                                for (; kq + 2 <= quads; kq += 2)
+                                {
+                                    Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), v = Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte();
+                                    Vector256<sbyte> fa = Avx.LoadVector256(wa + kq * 32), fb = Avx.LoadVector256(wb + kq * 32);
+                                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, fa);
+                                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, fb);
+                                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, fa);
+                                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, fb);
+                                    u = Vector256.Create(*(int*)(xs + 4 * kq + 4)).AsByte(); v = Vector256.Create(*(int*)(xs2 + 4 * kq + 4)).AsByte();
+                                    fa = Avx.LoadVector256(wa + kq * 32 + 32); fb = Avx.LoadVector256(wb + kq * 32 + 32);
+                                    c0 = AvxVnni.MultiplyWideningAndAdd(c0, u, fa);
+                                    d0 = AvxVnni.MultiplyWideningAndAdd(d0, u, fb);
+                                    c1 = AvxVnni.MultiplyWideningAndAdd(c1, v, fa);
+                                    d1 = AvxVnni.MultiplyWideningAndAdd(d1, v, fb);
+                                }
+                                if (kq < quads)
+                                {
+                                    Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), v = Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte();
+                                    Vector256<sbyte> fa = Avx.LoadVector256(wa + kq * 32), fb = Avx.LoadVector256(wb + kq * 32);
+                                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, fa);
+                                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, fb);
+                                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, fa);
+                                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, fb);
+                                }
+                                a0 += c0; b0 += d0; a1 += c1; b1 += d1;
+                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
+                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(b0, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o1 + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                            }
+                            if (cb2 < blocks)
+                            {
+                                sbyte* wa = w8 + cb2 * quads * 32;
+                                Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                                for (int kq = 0; kq < quads; kq++)
+                                {
+                                    Vector256<sbyte> fa = Avx.LoadVector256(wa + kq * 32);
+                                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), fa);
+                                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte(), fa);
+                                }
+                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
+                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                            }
+                            q++; o += outC;
+                            continue;
+                        }
+                        int cb = 0;
+                        for (; cb + 2 <= blocks; cb += 2)
+                        {
+                            sbyte* wa = w8 + cb * quads * 32, wb = wa + quads * 32;
+                            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, b0 = a0, b1 = a0;
+                            int kq = 0;
+                            for (; kq + 2 <= quads; kq += 2)
+                            {
+                                Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), v = Vector256.Create(*(int*)(xs + 4 * kq + 4)).AsByte();
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, Avx.LoadVector256(wa + kq * 32));
+                                b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, Avx.LoadVector256(wb + kq * 32));
+                                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Avx.LoadVector256(wa + kq * 32 + 32));
+                                b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, Avx.LoadVector256(wb + kq * 32 + 32));
+                            }
+                            if (kq < quads)
+                            {
+                                Vector256<byte> u = Vector256.Create(*(int*)(xs + 4 * kq)).AsByte();
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, Avx.LoadVector256(wa + kq * 32));
+                                b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, Avx.LoadVector256(wb + kq * 32));
+                            }
+                            int* t = table + cb * 2 * Requant.IntsPerBlock;
+                            StoreBlock(Requant.Apply256(a0 + a1, t, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                            StoreBlock(Requant.Apply256(b0 + b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8 + 8, outC - cb * 8 - 8, &scratch);
+                        }
+                        if (cb < blocks)
+                        {
+                            sbyte* wa = w8 + cb * quads * 32;
+                            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                            int kq = 0;
+                            for (; kq + 2 <= quads; kq += 2)
+                            {
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), Avx.LoadVector256(wa + kq * 32));
+                                a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(xs + 4 * kq + 4)).AsByte(), Avx.LoadVector256(wa + kq * 32 + 32));
+                            }
+                            if (kq < quads)
+                                a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), Avx.LoadVector256(wa + kq * 32));
+                            StoreBlock(Requant.Apply256(a0 + a1, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// x + 128 as u8 (the sign bit flipped) into xs[0..n), in stores wide enough that the 4-byte
+        /// broadcasts read later are forwarded from one store; bytes n.. of the last 8-byte store are 0.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void FlipInto(sbyte* x, byte* xs, int n)
+        {
+            int i = 0;
+            for (; i + 32 <= n; i += 32) Avx.Store(xs + i, Avx.LoadVector256((byte*)x + i) ^ Vector256.Create((byte)0x80));
+            for (; i + 8 <= n; i += 8) *(long*)(xs + i) = *(long*)(x + i) ^ unchecked((long)0x8080808080808080UL);
+            if (i < n)
+            {
+                long t = 0;
+                for (int k = 0; k < n - i; k++) t |= (long)(byte)(x[i + k] ^ 0x80) << (8 * k);
+                *(long*)(xs + i) = t;
+            }
+        }
+
+        /// <summary>
+        /// The im2col row of output pixel (oy, ox) for dilation-1 rows, as int16 x + InputOffset: filter row ky at
+        /// xs[ky·Lp ..], taps outside the image 0 (the reference skips them), row pad (L odd) 0. Written in
+        /// 16-byte stores of 8 inputs and 4-byte stores of one input pair, never splitting a pair.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void GatherRows16(ConvParams p, sbyte* batch, int oy, int ox, short* xs, int L, int Lp, Vector128<short> off)
+        {
+            int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels, kW = p.FilterWidth, dH = p.DilationHeight;
+            int inYOrigin = oy * p.StrideHeight - p.PadTop, inXOrigin = ox * p.StrideWidth - p.PadLeft;
+            int kx0 = inXOrigin < 0 ? -inXOrigin : 0, kx1 = inW - inXOrigin < kW ? inW - inXOrigin : kW;
+            if (kx1 < kx0) kx1 = kx0;
+            int seg0 = kx0 * inC, seg1 = kx1 * inC; // in-image part of a row: [seg0, seg1)
+            int offset = p.InputOffset;
+            for (int ky = 0; ky < p.FilterHeight; ky++)
+            {
+                short* d = xs + ky * Lp;
+                int inY = inYOrigin + dH * ky;
+                if (inY < 0 || inY >= inH)
+                {
+                    for (int i = 0; i < Lp; i += 2) *(int*)(d + i) = 0;
+                    continue;
+                }
+                sbyte* src = batch + (inY * inW + inXOrigin) * inC; // src[j]: tap j of the row (read for j in [seg0, seg1) only)
+                for (int i = 0; i < Lp;)
+                {
+                    if (i >= seg0 && i + 8 <= seg1) { Sse2.Store(d + i, Sse41.ConvertToVector128Int16(src + i) + off); i += 8; continue; }
+                    int v0 = i >= seg0 && i < seg1 ? src[i] + offset : 0, v1 = i + 1 >= seg0 && i + 1 < seg1 ? src[i + 1] + offset : 0;
+                    *(int*)(d + i) = (int)((uint)(ushort)v0 | (uint)v1 << 16);
+                    i += 2;
+                }
+            }
+        }
+
+        /// <summary>Stores the first <paramref name="count"/> (up to 8) of 8 requantized lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void StoreBlock(Vector256<int> r, byte* dst, int count, long* scratch)
+        {
+            if (count >= 8) { Requant.Store8(r, dst); return; }
+            Requant.Store8(r, (byte*)scratch);
+            for (int k = 0; k < count; k++) dst[k] = ((byte*)scratch)[k];
+        }
+
+        /// <summary>
+        /// CONV_2D on x64 with AVX2 when the VNNI fold does not apply: per output pixel, the dot input
+        /// (the pixel itself or its im2col row) + InputOffset as int16, and per block of 8 output channels
+        /// one ymm of 8 int32 sums: for each input pair (k, k+1), the pair broadcast to every lane times
+        /// the packed weights (w[oc][k], w[oc][k+1]) of the 8 channels with vpmaddwd (two products, each
+        /// at most 255·128, summed exactly in int32). The weights are packed once per call on the stack
+        /// (zero for channels ≥ Cout and k ≥ n); requantization 8 lanes at a time (<see cref="Requant.Apply256"/>).
+        /// </summary>
+        static void EvalAvx2Packed(ConvParams p, bool pointwise, int n, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            int outC = p.OutputChannels, inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels;
+            int pixels = p.OutputHeight * p.OutputWidth, outW = p.OutputWidth;
+            // im2col without dilation across a row: the patch goes straight from the input into xs as
+            // kH rows of kW·Cin int16 (+ offset), each row padded to an even length so no input pair
+            // straddles two rows (every 4-byte broadcast then forwards from a single store).
+            bool rows = !pointwise && p.DilationWidth == 1;
+            int L = p.FilterWidth * inC, Lp = L + (L & 1);
+            int packedN = rows ? p.FilterHeight * Lp : n;
+            int pairs = (packedN + 1) / 2, blocks = (outC + 7) / 8;
+            short* w16 = stackalloc short[blocks * pairs * 16];
+            short* xs = stackalloc short[2 * pairs + 16];
+            sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
+            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
+            int* table = stackalloc int[tableInts];
+            for (int i = 0; i < tableInts; i++) table[i] = 0;
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
+            Vector256<short> off16 = Vector256.Create((short)p.InputOffset);
+            short inputOffset = (short)p.InputOffset;
+            byte pad = (byte)(sbyte)(-p.InputOffset);
+            if (outC == 0 || p.Batches * pixels == 0) return;
+            bool direct = pointwise && p.StrideHeight == 1 && p.StrideWidth == 1 && p.OutputHeight == inH && p.OutputWidth == inW; // pixel q is input pixel q
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
+            {
+                sbyte* flt = (sbyte*)filterBytes + filterStart;
+                for (int cb = 0; cb < blocks; cb++)
+                    for (int kp = 0; kp < pairs; kp++)
+                    {
+                        short* d = w16 + (cb * pairs + kp) * 16;
+                        for (int j = 0; j < 8; j++)
+                            for (int h = 0; h < 2; h++)
+                            {
+                                int oc = cb * 8 + j, kk = 2 * kp + h; // packed position -> filter index k (or none: 0)
+                                int k = !rows ? (kk < n ? kk : -1) : kk % Lp < L ? kk / Lp * L + kk % Lp : -1;
+                                d[2 * j + h] = oc < outC && k >= 0 ? flt[oc * n + k] : (short)0;
+                            }
+                    }
+                xs[2 * pairs - 1] = 0; // odd n: the pad input (its weights are 0)
+                byte* o = outBytes + outputStart;
+                long scratch = 0;
+                for (int b = 0; b < p.Batches; b++)
+                {
+                    sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
+                    for (int q = 0, oy = 0, ox = 0; q < pixels; q++, o += outC)
+                    {
+                        bool inside = true;
+                        if (rows)
+                        {
+                            GatherRows16(p, batch, oy, ox, xs, L, Lp, off16.GetLower());
+                            if (++ox == outW) { ox = 0; oy++; }
+                        }
+                        else
+                        {
+                        sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out inside);
+                        if (++ox == outW) { ox = 0; oy++; }
+                        if (inside)
+                        {
+                            int i = 0;
+                            for (; i + 16 <= n; i += 16) Avx.Store(xs + i, Avx2.ConvertToVector256Int16(x + i) + off16);
+                            if (i + 8 <= n) { Sse2.Store(xs + i, Sse41.ConvertToVector128Int16(x + i) + off16.GetLower()); i += 8; }
+                            for (; i < n; i++) xs[i] = (short)(x[i] + inputOffset);
+                        }
+                        }
+                        for (int cb = 0; cb < blocks; cb++)
+                        {
+                            Vector256<int> acc = Vector256<int>.Zero;
+                            if (inside)
+                            {
+                                short* wb = w16 + cb * pairs * 16;
+                                int kp = 0;
+                                Vector256<int> acc1 = Vector256<int>.Zero;
+                                for (; kp + 2 <= pairs; kp += 2)
+                                {
+                                    acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
+                                    acc1 += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp + 2)).AsInt16(), Avx.LoadVector256(wb + kp * 16 + 16));
+                                }
+                                if (kp < pairs)
+                                    acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
+                                acc += acc1;
+                            }
+                            Vector256<int> r = Requant.Apply256(acc, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max);
+                            int count = outC - cb * 8;
+                            if (count >= 8) Requant.Store8(r, o + cb * 8);
+                            else
+                            {
+                                Requant.Store8(r, (byte*)&scratch);
+                                for (int k = 0; k < count; k++) o[cb * 8 + k] = ((byte*)&scratch)[k];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>
         /// The dot input of output pixel <paramref name="q"/> (row-major in the batch): pointwise, the input
         /// pixel itself (<paramref name="inside"/> false when it maps outside the image: its sums are 0);
@@ -130,8 +493,15 @@ namespace Mote.Kernels.Simd
         /// </summary>
         static sbyte* Gather(ConvParams p, bool pointwise, sbyte* batch, int q, sbyte* col, byte pad, out bool inside)
         {
+            int oy = q / p.OutputWidth;
+            return GatherAt(p, pointwise, batch, oy, q - oy * p.OutputWidth, col, pad, out inside);
+        }
+
+        /// <summary><see cref="Gather"/> for output pixel (<paramref name="oy"/>, <paramref name="ox"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static sbyte* GatherAt(ConvParams p, bool pointwise, sbyte* batch, int oy, int ox, sbyte* col, byte pad, out bool inside)
+        {
             int inH = p.InputHeight, inW = p.InputWidth, inC = p.InputChannels, kH = p.FilterHeight, kW = p.FilterWidth;
-            int oy = q / p.OutputWidth, ox = q - oy * p.OutputWidth;
             int inYOrigin = oy * p.StrideHeight - p.PadTop, inXOrigin = ox * p.StrideWidth - p.PadLeft;
             if (pointwise)
             {
@@ -147,24 +517,41 @@ namespace Mote.Kernels.Simd
             for (int ky = 0; ky < kH; ky++, c += rowBytes)
             {
                 int inY = inYOrigin + dH * ky;
-                if (inY < 0 || inY >= inH) { Unsafe.InitBlockUnaligned(c, pad, (uint)rowBytes); continue; }
+                if (inY < 0 || inY >= inH) { Fill(c, pad, rowBytes); continue; }
                 sbyte* row = batch + inY * inW * inC;
                 if (dW == 1)
                 {
-                    Unsafe.InitBlockUnaligned(c, pad, (uint)(kx0 * inC));
-                    Unsafe.CopyBlockUnaligned(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (uint)((kx1 - kx0) * inC));
-                    Unsafe.InitBlockUnaligned(c + kx1 * inC, pad, (uint)((kW - kx1) * inC));
+                    Fill(c, pad, kx0 * inC);
+                    Copy(c + kx0 * inC, row + (inXOrigin + kx0) * inC, (kx1 - kx0) * inC);
+                    Fill(c + kx1 * inC, pad, (kW - kx1) * inC);
                 }
                 else
                 {
                     for (int kx = 0; kx < kW; kx++)
                     {
-                        if (kx >= kx0 && kx < kx1) Unsafe.CopyBlockUnaligned(c + kx * inC, row + (inXOrigin + dW * kx) * inC, (uint)inC);
-                        else Unsafe.InitBlockUnaligned(c + kx * inC, pad, (uint)inC);
+                        if (kx >= kx0 && kx < kx1) Copy(c + kx * inC, row + (inXOrigin + dW * kx) * inC, inC);
+                        else Fill(c + kx * inC, pad, inC);
                     }
                 }
             }
             return col;
+        }
+
+        /// <summary>Small copies inline (the im2col rows of small-Cin layers are a few bytes: a memmove call each would dominate).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Copy(sbyte* dst, sbyte* src, int len)
+        {
+            if (len >= 64) { Unsafe.CopyBlockUnaligned(dst, src, (uint)len); return; }
+            int i = 0;
+            for (; i + 8 <= len; i += 8) Unsafe.WriteUnaligned(dst + i, Unsafe.ReadUnaligned<long>(src + i));
+            for (; i < len; i++) dst[i] = src[i];
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Fill(sbyte* dst, byte value, int len)
+        {
+            if (len >= 64) { Unsafe.InitBlockUnaligned(dst, value, (uint)len); return; }
+            for (int i = 0; i < len; i++) dst[i] = (sbyte)value;
         }
 
         /// <summary>Dot products of x with <paramref name="count"/> (1..4) weight rows <paramref name="stride"/> apart, as lanes (unused lanes 0).</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
 using Reference = Mote.Runtime.Kernels;
 
@@ -27,8 +28,10 @@ namespace Mote.Kernels.Simd
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
             byte[] output, int outputStart)
         {
-            // Hardware path, chosen here and only here: the portable Vector128 form (x64 and ARM64 alike;
-            // no AdvSimd/SDOT variant yet).
+            // Hardware path, chosen here and only here: AVX2 for blocks of 16 channels (vpmovsxbw,
+            // vpmullw, vpmovsxwd into 2 ymm accumulators; 8-lane requantization), then the portable
+            // Vector128 form (x64 without AVX2 and ARM64 alike; no AdvSimd/SDOT variant yet).
+            bool avx2 = Avx2.IsSupported;
             bool vector = Vector128.IsHardwareAccelerated;
             int inC = p.InputChannels, outC = p.OutputChannels, mult = p.DepthMultiplier;
             int inH = p.InputHeight, inW = p.InputWidth, kH = p.FilterHeight, kW = p.FilterWidth;
@@ -45,6 +48,8 @@ namespace Mote.Kernels.Simd
             int* table = stackalloc int[Requant.TableInts(outC)];
             Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
+            Vector256<short> off16 = Vector256.Create((short)p.InputOffset);
+            Vector256<int> outOff8 = Vector256.Create(p.OutputOffset), min8 = Vector256.Create(p.ActivationMin), max8 = Vector256.Create(p.ActivationMax);
             int* tail = stackalloc int[8];
             // DepthMultiplier m > 1: input rows are expanded to output-channel order (xe[.., ic·m + j] =
             // x[.., ic]), so output channel c reads channel c as for m = 1. One output row's filter spans
@@ -95,6 +100,28 @@ namespace Mote.Kernels.Simd
                             while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
                             while (kx1 > kx0 && inXOrigin + dW * (kx1 - 1) >= inW) kx1--;
                             int c = 0;
+                            if (avx2)
+                            {
+                                // 16 channels at a time in two 8-lane accumulators, over all taps.
+                                for (; c + 16 <= C; c += 16)
+                                {
+                                    Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                                    for (int ky = ky0; ky < ky1; ky++)
+                                    {
+                                        sbyte* xr = rows[ky] + c + inXOrigin * C;
+                                        sbyte* wr = flt + ky * kW * C + c;
+                                        for (int kx = kx0; kx < kx1; kx++)
+                                        {
+                                            Vector256<short> pr = (Avx2.ConvertToVector256Int16(xr + dW * kx * C) + off16) * Avx2.ConvertToVector256Int16(wr + kx * C);
+                                            a0 += Avx2.ConvertToVector256Int32(pr.GetLower());
+                                            a1 += Avx2.ConvertToVector256Int32(pr.GetUpper());
+                                        }
+                                    }
+                                    int* t = table + c / 4 * Requant.IntsPerBlock;
+                                    Requant.Store8(Requant.Apply256(a0, t, outOff8, min8, max8), o + c);
+                                    Requant.Store8(Requant.Apply256(a1, t + 2 * Requant.IntsPerBlock, outOff8, min8, max8), o + c + 8);
+                                }
+                            }
                             // 16 channels at a time: accumulators stay in registers over all taps.
                             for (; c + 16 <= C; c += 16)
                             {
@@ -118,6 +145,23 @@ namespace Mote.Kernels.Simd
                                 Requant.Store(Requant.Apply(a1, t + Requant.IntsPerBlock, outOff, min, max), o + c + 4, 4);
                                 Requant.Store(Requant.Apply(a2, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + c + 8, 4);
                                 Requant.Store(Requant.Apply(a3, t + 3 * Requant.IntsPerBlock, outOff, min, max), o + c + 12, 4);
+                            }
+                            if (avx2 && c + 8 <= C)
+                            {
+                                // 8 channels: one ymm accumulator (products widened by vpmovsxwd), 8-lane requantization.
+                                Vector256<int> a0 = Vector256<int>.Zero;
+                                for (int ky = ky0; ky < ky1; ky++)
+                                {
+                                    sbyte* xr = rows[ky] + c + inXOrigin * C;
+                                    sbyte* wr = flt + ky * kW * C + c;
+                                    for (int kx = kx0; kx < kx1; kx++)
+                                    {
+                                        Vector128<short> pr = (Sse41.ConvertToVector128Int16(xr + dW * kx * C) + off) * Sse41.ConvertToVector128Int16(wr + kx * C);
+                                        a0 += Avx2.ConvertToVector256Int32(pr);
+                                    }
+                                }
+                                Requant.Store8(Requant.Apply256(a0, table + c / 4 * Requant.IntsPerBlock, outOff8, min8, max8), o + c);
+                                c += 8;
                             }
                             if (c + 8 <= C)
                             {

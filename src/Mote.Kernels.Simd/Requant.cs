@@ -96,6 +96,45 @@ namespace Mote.Kernels.Simd
             return Vector128.Min(Vector128.Max(x + outputOffset, min), max);
         }
 
+        /// <summary>
+        /// <see cref="Apply"/> on 8 channels with AVX2: lanes 0..3 from table block <paramref name="t"/>,
+        /// lanes 4..7 from the next block (<paramref name="t"/> + <see cref="IntsPerBlock"/>).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply256(Vector256<int> acc, int* t, Vector256<int> outputOffset, Vector256<int> min, Vector256<int> max)
+        {
+            int* u = t + IntsPerBlock;
+            Vector256<int> x = Avx2.MultiplyLow(acc + Vector256.Create(*(Vector128<int>*)t, *(Vector128<int>*)u),
+                Vector256.Create(*(Vector128<int>*)(t + 8), *(Vector128<int>*)(u + 8))); // wrapping: + bias, · 2^left
+            x = HighMul256(x, Vector256.Create(*(Vector128<int>*)(t + 4), *(Vector128<int>*)(u + 4)));
+            Vector256<int> mask = Vector256.Create(*(Vector128<int>*)(t + 16), *(Vector128<int>*)(u + 16));
+            Vector256<int> remainder = x & mask;
+            Vector256<int> threshold = Avx2.ShiftRightArithmetic(mask, 1) - Avx2.ShiftRightArithmetic(x, 31);
+            x = Avx2.ShiftRightArithmeticVariable(x, Vector256.Create(*(Vector128<int>*)(t + 12), *(Vector128<int>*)(u + 12)).AsUInt32())
+                - Avx2.CompareGreaterThan(remainder, threshold);
+            return Avx2.Min(Avx2.Max(x + outputOffset, min), max);
+        }
+
+        /// <summary><see cref="HighMul"/> on 8 lanes (AVX2): vpmuldq on the even lanes and on the odd lanes moved down, bits 31..62.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> HighMul256(Vector256<int> a, Vector256<int> b)
+        {
+            Vector256<long> nudge = Vector256.Create(1L << 30);
+            Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(a, b) + nudge, 31);
+            Vector256<long> odd = Avx2.ShiftRightLogical(
+                Avx2.Multiply(Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(b.AsInt64(), 32).AsInt32()) + nudge, 31);
+            Vector256<int> r = (even & Vector256.Create(0xFFFFFFFFL)).AsInt32() | Avx2.ShiftLeftLogical(odd, 32).AsInt32();
+            return r ^ Avx2.CompareEqual(r, Vector256.Create(int.MinValue)); // int.MinValue·int.MinValue saturates to int.MaxValue
+        }
+
+        /// <summary>Stores 8 lanes (values already narrowed by the clamp) as int8 at <paramref name="dst"/> (truncating, as <see cref="Store"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Store8(Vector256<int> v, byte* dst)
+        {
+            Vector128<short> s = Vector128.Narrow(v.GetLower(), v.GetUpper());
+            Unsafe.WriteUnaligned(dst, Vector128.Narrow(s, s).AsInt64().ToScalar());
+        }
+
         /// <summary>SaturatingRoundingDoublingHighMul on 4 lanes (see the class comment for why this is exact).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> HighMul(Vector128<int> a, Vector128<int> b)

@@ -25,5 +25,8 @@ namespace Mote.Kernels.Simd
         public override void FullyConnected(FullyConnectedParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
             => Simd.FullyConnected.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+
+        public override void Add(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
+            => Simd.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
     }
 }

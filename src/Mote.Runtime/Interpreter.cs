@@ -257,7 +257,9 @@ namespace Mote.Runtime
                     else
                     {
                         AddParams ap = (AddParams)p;
+                        // The kernel set serves int8 only; int16 (and int32 above) always run the reference kernel.
                         if (ap.ElementType == DataType.Int16) AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        else if (kernels != null) kernels.Add(ap, in0, in0Start, in1, in1Start, output, outStart);
                         else Add.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
                     }
                     break;

@@ -132,6 +132,16 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void Add_Lengths0To65EdgeParametersAndBroadcast_BitExactWithReference()
+        {
+            for (int length = 0; length <= 4 * 16 + 1; length++)
+                for (int seed = 0; seed < 30; seed++)
+                    Assert.Null(RandomCases.Add(seed, length));
+            for (int seed = 0; seed < 20; seed++)
+                Assert.Null(RandomCases.Add(seed, 1000 + 37 * seed));
+        }
+
+        [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

@@ -134,6 +134,53 @@ namespace Mote.Kernels.Simd.Tests
 
 
         /// <summary>
+        /// One int8 ADD case: length <paramref name="length"/> (same shapes) or, every fifth seed, a
+        /// broadcast case (reference fallback, still compared). Parameters as TFLM prepares them
+        /// (LeftShift 20, multipliers in [2^30, 2^31), non-positive shifts) with edges mixed in: zero
+        /// points at -128/127, shifts 0 and -31, multipliers 0, 1 and int.MaxValue, LeftShift 0..31
+        /// (wrapping), clamped activation ranges, unaligned starts, all -128 / all 127 data.
+        /// </summary>
+        public static string Add(int seed, int length)
+        {
+            var r = new Random(seed * 104729 + length);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : seed % 7 == 4 ? 3 : 0;
+            int Mult() => seed % 11 == 3 ? new[] { 0, 1, int.MaxValue }[r.Next(3)] : (1 << 30) + r.Next(1 << 30);
+            int Shift() => seed % 13 == 2 ? new[] { 0, -31 }[r.Next(2)] : -r.Next(20);
+            int Zp() => seed % 5 == 1 ? 128 : seed % 5 == 2 ? -127 : -r.Next(-128, 128);
+            var p = new AddParams
+            {
+                LeftShift = seed % 17 == 9 ? r.Next(32) : 20,
+                Input1Offset = Zp(), Input1Multiplier = Mult(), Input1Shift = Shift(),
+                Input2Offset = Zp(), Input2Multiplier = Mult(), Input2Shift = Shift(),
+                OutputOffset = r.Next(-128, 128), OutputMultiplier = Mult(), OutputShift = Shift(),
+                ActivationMin = -128, ActivationMax = 127, FlatSize = length,
+            };
+            if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+            int n1 = length, n2 = length, no = length;
+            if (seed % 5 == 0)
+            {
+                // broadcast: output [d0..d3], each input dimension 1 or the output's
+                p.Broadcast = true;
+                p.OutputShape = new[] { 1 + r.Next(2), 1 + r.Next(3), 1 + r.Next(4), 1 + r.Next(9) };
+                p.Input1Shape = new int[4]; p.Input2Shape = new int[4];
+                for (int d = 0; d < 4; d++) { p.Input1Shape[d] = r.Next(2) == 0 ? 1 : p.OutputShape[d]; p.Input2Shape[d] = r.Next(2) == 0 ? 1 : p.OutputShape[d]; }
+                n1 = p.Input1Shape[0] * p.Input1Shape[1] * p.Input1Shape[2] * p.Input1Shape[3];
+                n2 = p.Input2Shape[0] * p.Input2Shape[1] * p.Input2Shape[2] * p.Input2Shape[3];
+                no = p.OutputShape[0] * p.OutputShape[1] * p.OutputShape[2] * p.OutputShape[3];
+                p.FlatSize = no;
+            }
+            int s1 = r.Next(5), s2 = r.Next(5), so = r.Next(5);
+            var a = new byte[s1 + n1]; var b = new byte[s2 + n2];
+            if (mode == 3) { for (int i = 0; i < a.Length; i++) a[i] = (byte)(i % 2 == 0 ? 0x80 : 0x7F); for (int i = 0; i < b.Length; i++) b[i] = (byte)(i % 3 == 0 ? 0x7F : 0x80); }
+            else { Fill(r, a, mode); Fill(r, b, mode); }
+            var expected = new byte[so + no + 3]; var actual = new byte[so + no + 3];
+            for (int i = 0; i < expected.Length; i++) expected[i] = actual[i] = (byte)(i * 37);
+            Reference.Add.Eval(p, a, s1, b, s2, expected, so);
+            Simd.Add.Eval(p, a, s1, b, s2, actual, so);
+            return Diff(expected, actual, $"add seed {seed} length {length} broadcast {p.Broadcast} shifts {p.LeftShift},{p.Input1Shift},{p.Input2Shift},{p.OutputShift} offsets {p.Input1Offset},{p.Input2Offset}");
+        }
+
+        /// <summary>
         /// <see cref="Requant"/> against <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>:
         /// every shift -31..30 × edge multipliers (0, 1, 2^30, 2^31-1, int.MinValue, -1, random) × edge
         /// accumulators (int.MinValue, int.MaxValue, ±1, 0, rounding ties, random) × bias (none, int.MaxValue wrap),
@@ -199,6 +246,9 @@ namespace Mote.Kernels.Simd.Tests
                 for (int seed = 0; seed < 7; seed++, n++) { var d = FullyConnected(seed, depth); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Conv(seed); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Depthwise(seed); if (d != null) throw new Exception(d); }
+            for (int length = 0; length <= 4 * 16 + 1; length++)
+                for (int seed = 0; seed < 30; seed++, n++) { var d = Add(seed, length); if (d != null) throw new Exception(d); }
+            for (int seed = 0; seed < 20; seed++, n++) { var d = Add(seed, 1000 + 37 * seed); if (d != null) throw new Exception(d); }
             n += RequantSweep();
             return n;
         }

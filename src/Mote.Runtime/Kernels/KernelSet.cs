@@ -26,5 +26,11 @@ namespace Mote.Runtime.Kernels
         {
             Kernels.FullyConnected.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
         }
+
+        /// <summary>ADD, int8 only (the interpreter sends int16 ADD and int32 ADD to their reference kernels).</summary>
+        public virtual void Add(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
+        {
+            Kernels.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
+        }
     }
 }
