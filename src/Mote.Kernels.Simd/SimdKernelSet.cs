@@ -1,6 +1,9 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
+
+#pragma warning disable CA2252 // AvxVnni is a preview API in the net8.0 reference assembly (docs/simd.md)
 
 namespace Mote.Kernels.Simd
 {
@@ -13,6 +16,21 @@ namespace Mote.Kernels.Simd
         /// <summary>The path the kernels take on this machine: "sdot", "advsimd", "vector128" or "reference".</summary>
         public static string ActivePath =>
             Dp.IsSupported ? "sdot" : AdvSimd.Arm64.IsSupported ? "advsimd" : Vector128.IsHardwareAccelerated ? "vector128" : "reference";
+
+        /// <summary>
+        /// <see cref="ActivePath"/> plus the widest x64 extension the kernels' leaves use on this machine
+        /// ("vector128+avxvnni", "vector128+avx2", "vector128+sse41"), for reports: on x64 the portable
+        /// Vector128 path hands its hot loops to these leaves (docs/simd.md).
+        /// </summary>
+        public static string Description
+        {
+            get
+            {
+                string path = ActivePath;
+                if (path != "vector128") return path;
+                return AvxVnni.IsSupported ? "vector128+avxvnni" : Avx2.IsSupported ? "vector128+avx2" : Sse41.IsSupported ? "vector128+sse41" : path;
+            }
+        }
 
         public override void Conv2D(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)

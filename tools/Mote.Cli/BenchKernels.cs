@@ -27,7 +27,7 @@ namespace Mote.Cli
 
         public static KernelSet Create(string kernels) => kernels == "simd" ? new SimdKernelSet() : null;
 
-        public static string Describe(string kernels) => kernels == "simd" ? "simd-" + SimdKernelSet.ActivePath : "reference";
+        public static string Describe(string kernels) => kernels == "simd" ? "simd-" + SimdKernelSet.Description : "reference";
 
         /// <summary>Median Invoke time with the reference kernels (the interpreter's kernel set is restored).</summary>
         public static double ReferenceMedian(Interpreter it, int warmup, int iterations)

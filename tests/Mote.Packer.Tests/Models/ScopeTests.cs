@@ -16,7 +16,8 @@ namespace Mote.Packer.Tests.Models
         {
             var models = Directory.GetFiles(SharedData.Require("models"), "*.tflite").Select(Path.GetFileNameWithoutExtension).OrderBy(m => m).ToList();
             Assert.True(models.Count >= 23, $"expected the 23 shared models, found {models.Count}");
-            Assert.Empty(models.Except(SharedModels.InScope));
+            var missing = models.Except(SharedModels.InScope).ToList();
+            Assert.True(missing.Count == 0, "shared models not in SharedModels.InScope: " + string.Join(", ", missing));
         }
 
         [SkippableFact]
@@ -25,7 +26,8 @@ namespace Mote.Packer.Tests.Models
             var cases = Directory.GetFiles(SharedData.Require("opzoo"), "*.tflite").Select(Path.GetFileNameWithoutExtension).ToList();
             Assert.NotEmpty(cases);
             var covered = SharedModels.OpzooCases().Select(c => (string)c[0]).ToHashSet();
-            Assert.Empty(cases.Where(c => !covered.Contains(c)));
+            var missing = cases.Where(c => !covered.Contains(c)).ToList();
+            Assert.True(missing.Count == 0, "opzoo cases no bit-exact test covers: " + string.Join(", ", missing));
         }
     }
 }
