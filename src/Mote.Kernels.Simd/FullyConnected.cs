@@ -48,8 +48,14 @@ namespace Mote.Kernels.Simd
 
             // x64 with AVX2: 8 output channels per ymm, rows read in place (FC weights are used once per
             // batch row: packing them per call would cost as much as the dot), 8-lane requantization.
-            // Dot length under 16 (hello_world's 1 -> 16) keeps the 4-row leaves below.
-            if (Avx2.IsSupported && n >= 16 && n <= MaxRowDepth)
+            // Tiny layers (fewer than TinyMacs multiply-adds: hello_world's 1 -> 16 and 16 -> 1) run the
+            // reference kernel: its per-call work is smaller than any setup (measured: docs/simd.md).
+            if (Avx2.IsSupported && (long)n * outDepth * p.Batches < TinyMacs)
+            {
+                Reference.FullyConnected.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
+                return;
+            }
+            if (Avx2.IsSupported && n >= 1 && n <= MaxRowDepth)
             {
                 EvalRows8(p, AvxVnni.IsSupported && n >= VnniMinDepth, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
@@ -84,6 +90,9 @@ namespace Mote.Kernels.Simd
             /// <summary>Largest AccumDepth for <see cref="EvalRows8"/> (the prepared input row on the stack: 2 bytes per input).</summary>
         public const int MaxRowDepth = 16 * 1024;
 
+        /// <summary>x64: fewer multiply-adds per call (Batches · AccumDepth · OutputDepth) run the reference kernel.</summary>
+        public const int TinyMacs = 128;
+
         /// <summary>Smallest AccumDepth for the AVX-VNNI form of <see cref="EvalRows8"/> (below it, the AVX2 form).</summary>
         public const int VnniMinDepth = 32;
 
@@ -104,7 +113,11 @@ namespace Mote.Kernels.Simd
             int n = p.AccumDepth, outDepth = p.OutputDepth, offset = p.InputOffset;
             int step = vnni ? 32 : 16, full = n - n % step;
             Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
+            bool small = n < 16; // AVX2 form, one step: rows read 16 bytes from their start (x zero past n)
             byte* xs = stackalloc byte[vnni ? n : 2 * n];
+            // Rows whose 16-byte read would pass the filter's end (n < 16 only) come from a zero-padded copy.
+            int safeRows = !small ? outDepth : outDepth * n >= 16 ? (outDepth * n - 16) / n + 1 : 0;
+            sbyte* tailCopy = stackalloc sbyte[64];
             byte* xt = stackalloc byte[32];   // the tail step's input (already-counted part 0)
             byte* ones = stackalloc byte[32]; // VNNI Σw: bytes of 1
             byte* onesT = stackalloc byte[32];
@@ -118,6 +131,11 @@ namespace Mote.Kernels.Simd
             fixed (byte* inBytes = input, filterBytes = filter, outBytes = output, biasBytes = bias, quantBytes = quant)
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
+                if (small)
+                {
+                    for (int j = 0; j < 64; j++) tailCopy[j] = 0;
+                    for (int j = safeRows * n; j < outDepth * n; j++) tailCopy[j - safeRows * n] = flt[j];
+                }
                 int* biasInts = biasStart >= 0 ? (int*)(biasBytes + biasStart) : null;
                 int* mults = (int*)(quantBytes + multiplierStart), shifts = (int*)(quantBytes + shiftStart);
                 Vector256<int> sharedMult = Vector256.Create(*mults), sharedShift = Vector256.Create(*shifts);
@@ -139,21 +157,23 @@ namespace Mote.Kernels.Simd
                         int i = 0;
                         for (; i + 16 <= n; i += 16) Avx.Store(xs16 + i, Avx2.ConvertToVector256Int16(x + i) + off16);
                         for (; i < n; i++) xs16[i] = (short)(x[i] + offset);
-                        for (int j = 0; j < 16; j++) ((short*)xt)[j] = n - 16 + j >= full ? xs16[n - 16 + j] : (short)0;
+                        if (small) for (int j = 0; j < 16; j++) ((short*)xt)[j] = j < n ? xs16[j] : (short)0;
+                        else for (int j = 0; j < 16; j++) ((short*)xt)[j] = n - 16 + j >= full ? xs16[n - 16 + j] : (short)0;
                     }
                     for (int cb = 0; cb < blocks; cb++)
                     {
-                        sbyte* w0 = flt + (long)cb * 8 * n;
-                        int last = outDepth - 1 - cb * 8; // rows past OutputDepth repeat row `last`
-                        sbyte* w1 = w0 + (last < 1 ? last : 1) * n, w2 = w0 + (last < 2 ? last : 2) * n, w3 = w0 + (last < 3 ? last : 3) * n;
-                        sbyte* w4 = w0 + (last < 4 ? last : 4) * n, w5 = w0 + (last < 5 ? last : 5) * n, w6 = w0 + (last < 6 ? last : 6) * n, w7 = w0 + (last < 7 ? last : 7) * n;
+                        int c8 = cb * 8, last = outDepth - 1; // rows past OutputDepth repeat the last row
+                        sbyte* w0 = Row(flt, tailCopy, safeRows, n, c8), w1 = Row(flt, tailCopy, safeRows, n, c8 + 1 < last ? c8 + 1 : last);
+                        sbyte* w2 = Row(flt, tailCopy, safeRows, n, c8 + 2 < last ? c8 + 2 : last), w3 = Row(flt, tailCopy, safeRows, n, c8 + 3 < last ? c8 + 3 : last);
+                        sbyte* w4 = Row(flt, tailCopy, safeRows, n, c8 + 4 < last ? c8 + 4 : last), w5 = Row(flt, tailCopy, safeRows, n, c8 + 5 < last ? c8 + 5 : last);
+                        sbyte* w6 = Row(flt, tailCopy, safeRows, n, c8 + 6 < last ? c8 + 6 : last), w7 = Row(flt, tailCopy, safeRows, n, c8 + 7 < last ? c8 + 7 : last);
                         Vector256<int> acc;
                         if (vnni)
                         {
                             acc = Dot8Vnni(xs, -1, xt, full, n, w0, w1, w2, w3, w4, w5, w6, w7);
                             if (sumW) acc += Dot8Vnni(ones, 0, onesT, full, n, w0, w1, w2, w3, w4, w5, w6, w7) * Vector256.Create(offset - 128);
                         }
-                        else acc = Dot8Avx2((short*)xs, (short*)xt, full, n, w0, w1, w2, w3, w4, w5, w6, w7);
+                        else acc = Dot8Avx2((short*)xs, (short*)xt, full, n, small ? 0 : n - 16, w0, w1, w2, w3, w4, w5, w6, w7);
                         int count = outDepth - cb * 8, c0 = cb * 8;
                         Vector256<int> bv, mv, sv;
                         if (count >= 8)
@@ -184,6 +204,11 @@ namespace Mote.Kernels.Simd
                 }
             }
         }
+
+        /// <summary>Filter row <paramref name="idx"/>: in place, or from the zero-padded copy of the rows from <paramref name="safeRows"/> on.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static sbyte* Row(sbyte* flt, sbyte* tailCopy, int safeRows, int n, int idx) =>
+            idx < safeRows ? flt + (long)idx * n : tailCopy + (idx - safeRows) * n;
 
         /// <summary>Lane r = Σ over lanes of a_r (a vphaddd tree and one cross-half add).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -237,7 +262,7 @@ namespace Mote.Kernels.Simd
         /// 128·255, summed exactly in int32): full steps of 16, then the rows' last 16 bytes against xt.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> Dot8Avx2(short* xs, short* xt, int full, int n,
+        static Vector256<int> Dot8Avx2(short* xs, short* xt, int full, int n, int t,
             sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
         {
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -255,7 +280,6 @@ namespace Mote.Kernels.Simd
             }
             if (full < n)
             {
-                int t = n - 16;
                 Vector256<short> v = Avx.LoadVector256(xt);
                 a0 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w0 + t));
                 a1 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w1 + t));
