@@ -48,9 +48,9 @@ namespace Mote.Kernels.Simd
 
             // x64 with AVX2: 8 output channels per ymm, rows read in place (FC weights are used once per
             // batch row: packing them per call would cost as much as the dot), 8-lane requantization.
-            // Tiny layers (fewer than TinyMacs multiply-adds: hello_world's 1 -> 16 and 16 -> 1) run the
-            // reference kernel: its per-call work is smaller than any setup (measured: docs/simd.md).
-            if (Avx2.IsSupported && (long)n * outDepth * p.Batches < TinyMacs)
+            // Layers with fewer than 4 output channels and a short dot (hello_world's 16 -> 1) run the
+            // reference kernel: the 8-lane form would waste most lanes and its setup (measured: docs/simd.md).
+            if (Avx2.IsSupported && outDepth < TinyOutputs && n <= TinyDepth)
             {
                 Reference.FullyConnected.Eval(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart);
                 return;
@@ -90,8 +90,11 @@ namespace Mote.Kernels.Simd
             /// <summary>Largest AccumDepth for <see cref="EvalRows8"/> (the prepared input row on the stack: 2 bytes per input).</summary>
         public const int MaxRowDepth = 16 * 1024;
 
-        /// <summary>x64: fewer multiply-adds per call (Batches · AccumDepth · OutputDepth) run the reference kernel.</summary>
-        public const int TinyMacs = 128;
+        /// <summary>x64: fewer output channels than this with AccumDepth ≤ <see cref="TinyDepth"/> run the reference kernel.</summary>
+        public const int TinyOutputs = 4;
+
+        /// <summary>See <see cref="TinyOutputs"/>.</summary>
+        public const int TinyDepth = 64;
 
         /// <summary>Smallest AccumDepth for the AVX-VNNI form of <see cref="EvalRows8"/> (below it, the AVX2 form).</summary>
         public const int VnniMinDepth = 32;
