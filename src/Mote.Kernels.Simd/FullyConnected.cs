@@ -13,9 +13,10 @@ namespace Mote.Kernels.Simd
     /// <summary>
     /// FULLY_CONNECTED, bit-exact with <see cref="Reference.FullyConnected"/> (same name, signature
     /// and contract: input int8 [Batches, AccumDepth], filter int8 [OutputDepth, AccumDepth],
-    /// output int8 [Batches, OutputDepth]). One dot product of AccumDepth per output; scalar
-    /// per-channel requantization as the reference. A non-zero FilterOffset (never produced by
-    /// TFLite's symmetric int8 weights) runs the reference kernel.
+    /// output int8 [Batches, OutputDepth]). On x64 with AVX2, <see cref="EvalRows8"/>: 8 output
+    /// channels per ymm, 8-lane requantization; elsewhere one 4-row dot per 4 output channels and
+    /// 4-lane requantization. A non-zero FilterOffset (never produced by TFLite's symmetric int8
+    /// weights) runs the reference kernel.
     /// </summary>
     public static unsafe class FullyConnected
     {
