@@ -115,6 +115,25 @@ namespace Mote.Kernels.Simd
             return Avx2.Min(Avx2.Max(x + outputOffset, min), max);
         }
 
+        /// <summary>
+        /// <see cref="Apply256"/> from the raw per-channel values (no table): bias, multiplier and shift of 8
+        /// channels as lanes; 2^left and the remainder mask come from vpsllvd (shifts in TFLM's range [-31, 30]).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply256Raw(Vector256<int> acc, Vector256<int> bias, Vector256<int> multiplier, Vector256<int> shift,
+            Vector256<int> outputOffset, Vector256<int> min, Vector256<int> max)
+        {
+            Vector256<int> one = Vector256.Create(1);
+            Vector256<int> left = Avx2.Max(shift, Vector256<int>.Zero), right = left - shift;
+            Vector256<int> x = Avx2.MultiplyLow(acc + bias, Avx2.ShiftLeftLogicalVariable(one, left.AsUInt32())); // wrapping: + bias, · 2^left
+            x = HighMul256(x, multiplier);
+            Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(one, right.AsUInt32()) - one;
+            Vector256<int> remainder = x & mask;
+            Vector256<int> threshold = Avx2.ShiftRightArithmetic(mask, 1) - Avx2.ShiftRightArithmetic(x, 31);
+            x = Avx2.ShiftRightArithmeticVariable(x, right.AsUInt32()) - Avx2.CompareGreaterThan(remainder, threshold);
+            return Avx2.Min(Avx2.Max(x + outputOffset, min), max);
+        }
+
         /// <summary><see cref="HighMul"/> on 8 lanes (AVX2): vpmuldq on the even lanes and on the odd lanes moved down, bits 31..62.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> HighMul256(Vector256<int> a, Vector256<int> b)

@@ -132,6 +132,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void FullyConnected_OutputCounts1To20BatchesClampsSharedRequant_BitExactWithReference()
+        {
+            Assert.True(RandomCases.FullyConnectedOutSweep() > 2000);
+        }
+
+        [Fact]
         public void Add_Lengths0To65EdgeParametersAndBroadcast_BitExactWithReference()
         {
             for (int length = 0; length <= 4 * 16 + 1; length++)

@@ -134,6 +134,57 @@ namespace Mote.Kernels.Simd.Tests
 
 
         /// <summary>
+        /// One fully-connected case with <paramref name="outDepth"/> output channels (the 8-channel blocks'
+        /// tails): batches 1..3, zero points at the limits (offset 128 / -127 every fifth seed), per-channel
+        /// and shared (stride 0) requantization, clamped activation ranges on every third seed.
+        /// </summary>
+        public static string FullyConnectedOut(int seed, int depth, int outDepth)
+        {
+            var r = new Random(seed * 104729 + depth * 31 + outDepth);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+            int lo = seed % 3 == 1 ? r.Next(-128, 0) : -128, hi = seed % 3 == 1 ? r.Next(0, 128) : 127;
+            var p = new FullyConnectedParams
+            {
+                Batches = 1 + seed % 3, AccumDepth = depth, OutputDepth = outDepth,
+                InputOffset = ZeroPointOffset(r, seed), OutputOffset = seed % 4 == 2 ? -128 : seed % 4 == 3 ? 127 : r.Next(-128, 128),
+                ActivationMin = lo, ActivationMax = hi, RequantStride = seed % 2,
+            };
+            int inStart = r.Next(5), fStart = r.Next(5), outStart = r.Next(5);
+            var input = new byte[inStart + p.Batches * depth];
+            var filter = new byte[fStart + p.OutputDepth * depth];
+            Fill(r, input, mode); Fill(r, filter, mode);
+            var bias = Bias(r, p.OutputDepth, out int biasStart);
+            var quant = Quant(r, p.OutputDepth, out int ms, out int ss);
+            int outLen = outStart + p.Batches * p.OutputDepth + 3;
+            var expected = new byte[outLen]; var actual = new byte[outLen];
+            Reference.FullyConnected.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, expected, outStart);
+            Simd.FullyConnected.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, actual, outStart);
+            return Diff(expected, actual, $"fc seed {seed} depth {depth} out {outDepth} batches {p.Batches} off {p.InputOffset} stride {p.RequantStride}");
+        }
+
+        /// <summary>The FULLY_CONNECTED output-count sweep: depths 0..65 and longer ones × output counts 1..20.</summary>
+        public static int FullyConnectedOutSweep()
+        {
+            int n = 0;
+            int[] longDepths = { 96, 127, 128, 129, 160, 255, 640, 1001 };
+            for (int outDepth = 1; outDepth <= 20; outDepth++)
+            {
+                for (int depth = 0; depth <= 4 * 16 + 1; depth++, n++)
+                {
+                    var d = FullyConnectedOut(depth * 20 + outDepth, depth, outDepth);
+                    if (d != null) throw new Exception(d);
+                }
+                foreach (int depth in longDepths)
+                    for (int seed = 0; seed < 5; seed++, n++)
+                    {
+                        var d = FullyConnectedOut(seed + outDepth, depth, outDepth);
+                        if (d != null) throw new Exception(d);
+                    }
+            }
+            return n;
+        }
+
+        /// <summary>
         /// One int8 ADD case: length <paramref name="length"/> (same shapes) or, every fifth seed, a
         /// broadcast case (reference fallback, still compared). Parameters as TFLM prepares them
         /// (LeftShift 20, multipliers in [2^30, 2^31), non-positive shifts) with edges mixed in: zero
@@ -244,6 +295,7 @@ namespace Mote.Kernels.Simd.Tests
             int n = 0;
             for (int depth = 0; depth <= 4 * 16 + 1; depth++)
                 for (int seed = 0; seed < 7; seed++, n++) { var d = FullyConnected(seed, depth); if (d != null) throw new Exception(d); }
+            n += FullyConnectedOutSweep();
             for (int seed = 0; seed < 400; seed++, n++) { var d = Conv(seed); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Depthwise(seed); if (d != null) throw new Exception(d); }
             for (int length = 0; length <= 4 * 16 + 1; length++)
