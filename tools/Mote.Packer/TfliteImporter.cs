@@ -381,11 +381,13 @@ namespace Mote.Packer
             return (pt, pl);
         }
 
-        void LowerConv(PackOperator op, string where, bool depthwise, int inputIdx, int filterIdx, int biasIdx, PackTensor o, object options)
+        /// <summary>
+        /// The operand rules CONV_2D, DEPTHWISE_CONV_2D and TRANSPOSE_CONV share: 4-D tensors, a constant
+        /// symmetric int8 filter, and int8 activations or, with an int16 input, TFLM's 16x8 kernel (same Mote
+        /// op code, chosen by dtype). Returns true for 16x8.
+        /// </summary>
+        bool RequireConvOperands(string where, PackTensor i, PackTensor f, PackTensor o)
         {
-            var i = graph.Tensors[inputIdx];
-            var f = graph.Tensors[filterIdx];
-            // int16 activations: TFLM's 16x8 kernel (same Mote op code, chosen by dtype).
             bool wide = i.DataType == DataType.Int16;
             if (wide) Require16x8(where, i, o);
             else
@@ -399,6 +401,14 @@ namespace Mote.Packer
             RequireRank(where, f, "filter", 4);
             RequireRank(where, o, "output", 4);
             if (f.ZeroPoint != 0) throw new PackException($"{where}: filter {f.Describe} has zero point {f.ZeroPoint}; int8 weights must be symmetric (zero point 0)");
+            return wide;
+        }
+
+        void LowerConv(PackOperator op, string where, bool depthwise, int inputIdx, int filterIdx, int biasIdx, PackTensor o, object options)
+        {
+            var i = graph.Tensors[inputIdx];
+            var f = graph.Tensors[filterIdx];
+            bool wide = RequireConvOperands(where, i, f, o);
             int padding, sh, sw, dh, dw, act, mult = 1;
             TensorType quantizedBiasType = 0;
             if (depthwise)
@@ -504,19 +514,7 @@ namespace Mote.Packer
             if (src.Inputs.Length > 4) throw new PackException($"{where}: has {src.Inputs.Length} inputs, expected 3 or 4 (output_shape, filter, input, bias)");
             var i = graph.Tensors[inputIdx];
             var f = graph.Tensors[filterIdx];
-            bool wide = i.DataType == DataType.Int16;
-            if (wide) Require16x8(where, i, o);
-            else
-            {
-                RequireInt8(where, i, "input");
-                RequireInt8(where, o, "output");
-            }
-            RequireInt8(where, f, "filter");
-            RequireConstant(where, f, "filter");
-            RequireRank(where, i, "input", 4);
-            RequireRank(where, f, "filter", 4);
-            RequireRank(where, o, "output", 4);
-            if (f.ZeroPoint != 0) throw new PackException($"{where}: filter {f.Describe} has zero point {f.ZeroPoint}; int8 weights must be symmetric (zero point 0)");
+            bool wide = RequireConvOperands(where, i, f, o);
             // A constant output_shape that contradicts the output tensor is a broken model. It is not
             // mapped to a Mote tensor (no operator reads it).
             int shapeTfl = src.Inputs[0];
