@@ -224,36 +224,8 @@ namespace Mote.Packer.Tests.Blob
         [Fact]
         public void Load_FuzzedParamsShapesAndIndices_RejectedOrInvokeSafely()
         {
-            int iterations = int.TryParse(Environment.GetEnvironmentVariable("MOTE_FUZZ_ITERATIONS"), out int n) ? n : 3000;
-            var original = Blob();
-            int paramsStart = Section(original, BlobFormat.SectionParams);
-            int paramsWords = SectionCount(original, BlobFormat.SectionParams);
-            int tensors = Section(original, BlobFormat.SectionTensors);
-            int tensorCount = SectionCount(original, BlobFormat.SectionTensors);
-            int indices = Section(original, BlobFormat.SectionIndices);
-            int indexCount = SectionCount(original, BlobFormat.SectionIndices);
             int[] interesting = { 0, 1, -1, 2, 3, 4, 5, 8, 14, 15, 31, -31, 127, 128, -128, 32767, 32768, -32769, int.MaxValue, int.MinValue };
-            var rng = new Random(1617);
-            int loaded = 0, rejected = 0;
-            for (int iter = 0; iter < iterations; iter++)
-            {
-                var b = (byte[])original.Clone();
-                for (int e = 1 + rng.Next(3); e > 0; e--)
-                {
-                    int value = rng.Next(3) == 0 ? rng.Next(-300, 300) : interesting[rng.Next(interesting.Length)];
-                    switch (rng.Next(5))
-                    {
-                        case 0:
-                        case 1: LittleEndian.WriteInt32(b, paramsStart + 4 * rng.Next(paramsWords), value); break;
-                        case 2: LittleEndian.WriteInt32(b, tensors + 64 * rng.Next(tensorCount) + 4 + 4 * rng.Next(6), rng.Next(-1, 9)); break;
-                        case 3: b[tensors + 64 * rng.Next(tensorCount)] = (byte)rng.Next(0, 8); break;
-                        default: LittleEndian.WriteUInt16(b, indices + 2 * rng.Next(indexCount), (ushort)rng.Next(-2, tensorCount + 1)); break;
-                    }
-                }
-                if (SealLoadInvoke(b, iter)) loaded++;
-                else rejected++;
-            }
-            Assert.True(loaded > 0 && rejected > 0, $"degenerate fuzz mix: {loaded} loaded, {rejected} rejected");
+            FuzzParamsShapesAndIndices(Blob(), 1617, FuzzIterations(3000), interesting, mutateDtypes: true);
         }
     }
 }
