@@ -46,5 +46,8 @@ namespace Mote.Kernels.Simd
 
         public override void Add(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
             => Simd.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
+
+        public override void Svdf(SvdfParams p, byte[][] inputs, int[] starts, byte[] output, int outputStart)
+            => Simd.Svdf.Eval(p, inputs, starts, output, outputStart);
     }
 }

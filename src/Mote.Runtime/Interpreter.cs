@@ -375,7 +375,8 @@ namespace Mote.Runtime
                     Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Svdf:
-                    Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
+                    if (kernels != null) kernels.Svdf((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
+                    else Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.UnidirectionalSequenceLstm:
                     UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);

@@ -148,6 +148,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void Svdf_Int8AndInt16StateRanksMemoriesEdgeParameters_OutputAndStateBitExactWithReference()
+        {
+            Assert.True(RandomCases.SvdfSweep() > 700);
+        }
+
+        [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

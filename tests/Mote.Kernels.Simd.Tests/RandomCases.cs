@@ -282,6 +282,74 @@ namespace Mote.Kernels.Simd.Tests
             return n;
         }
 
+        /// <summary>
+        /// One SVDF case: input size <paramref name="inputSize"/> (the feature dot), units 1..21, rank 1..3,
+        /// memory 1..40, batches 1..3, int8 or int16 state (odd / even seeds), with and without bias, unaligned
+        /// starts. Edges mixed in: input offset 128 / -127, state zero point at its type's limits, output
+        /// offset -128 / 127, multipliers 0 / 1 / int.MaxValue, shifts -31 / 0 / 30 (wrapping left shifts),
+        /// data all -128 / all 127 / alternating. Runs 3 invocations in a row (the state carries over) on
+        /// copies and compares the output AND the updated state bytes with the reference kernel's.
+        /// </summary>
+        public static string Svdf(int seed, int inputSize)
+        {
+            var r = new Random(seed * 7727 + inputSize * 13 + 5);
+            bool wide = seed % 2 == 1;
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : seed % 7 == 4 ? 3 : 0;
+            int Mult() => seed % 11 == 3 ? new[] { 0, 1, int.MaxValue }[r.Next(3)] : (1 << 30) + r.Next(1 << 30);
+            int Shift() => seed % 13 == 2 ? new[] { -31, 0, 30 }[r.Next(3)] : seed % 13 == 7 ? r.Next(-31, 31) : -r.Next(14) + (r.Next(6) == 0 ? 2 : 0);
+            int zpMin = wide ? -32768 : -128, zpMax = wide ? 32767 : 127;
+            var p = new SvdfParams
+            {
+                Batches = 1 + r.Next(3), InputSize = inputSize, Rank = 1 + r.Next(3), Memory = seed % 9 == 8 ? 1 : 1 + r.Next(40),
+                InputOffset = ZeroPointOffset(r, seed),
+                StateZeroPoint = seed % 5 == 1 ? zpMin : seed % 5 == 2 ? zpMax : seed % 5 == 3 ? 0 : r.Next(zpMin, zpMax + 1),
+                OutputOffset = seed % 4 == 2 ? -128 : seed % 4 == 3 ? 127 : r.Next(-128, 128),
+                Multiplier1 = Mult(), Shift1 = Shift(), Multiplier2 = Mult(), Shift2 = Shift(), StateIsInt16 = wide,
+            };
+            p.Units = 1 + r.Next(seed % 3 == 0 ? 21 : 9);
+            p.Filters = p.Units * p.Rank;
+            int es = wide ? 2 : 1;
+            int inS = r.Next(5), wfS = r.Next(5), wtS = r.Next(5), stS = r.Next(5), outS = r.Next(5);
+            int biasS = seed % 3 == 2 ? -1 : r.Next(5);
+            var input = new byte[inS + p.Batches * inputSize + 2];
+            var wf = new byte[wfS + p.Filters * inputSize + 1];
+            var wt = new byte[wtS + p.Filters * p.Memory * es + 3];
+            var state = new byte[stS + p.Batches * p.Filters * p.Memory * es + 3];
+            var bias = biasS < 0 ? null : new byte[biasS + 4 * p.Units + 1];
+            Fill(r, input, mode); Fill(r, wf, mode); Fill(r, wt, mode); Fill(r, state, mode);
+            if (mode == 3) for (int i = 0; i < state.Length; i++) state[i] = (byte)(i % 2 == 0 ? 0x80 : 0x7F);
+            if (bias != null)
+                for (int u = 0; u < p.Units; u++)
+                    BitConverter.TryWriteBytes(bias.AsSpan(biasS + 4 * u), seed % 6 == 4 ? (u % 2 == 0 ? int.MaxValue : int.MinValue) : r.Next(-400000, 400000));
+            var stateRef = (byte[])state.Clone();
+            int outLen = outS + p.Batches * p.Units + 3;
+            var expected = new byte[outLen]; var actual = new byte[outLen];
+            for (int i = 0; i < outLen; i++) expected[i] = actual[i] = (byte)(i * 37);
+            int[] starts = { inS, wfS, wtS, biasS, stS };
+            string what = $"svdf seed {seed} input {inputSize} batches {p.Batches} units {p.Units} rank {p.Rank} memory {p.Memory} int16 {wide} " +
+                $"bias {bias != null} offsets {p.InputOffset},{p.StateZeroPoint},{p.OutputOffset} shifts {p.Shift1},{p.Shift2}";
+            for (int step = 0; step < 3; step++)
+            {
+                Reference.Svdf.Eval(p, new[] { input, wf, wt, bias, stateRef }, starts, expected, outS);
+                Simd.Svdf.Eval(p, new[] { input, wf, wt, bias, state }, starts, actual, outS);
+                var d = Diff(expected, actual, what + $" step {step} output") ?? Diff(stateRef, state, what + $" step {step} state");
+                if (d != null) return d;
+                Fill(r, input, mode == 0 ? 0 : 3 - step % 2); // new input each step
+            }
+            return null;
+        }
+
+        /// <summary>The SVDF sweep: input sizes 1..70 × 8 seeds, then longer inputs; returns the number of cases.</summary>
+        public static int SvdfSweep()
+        {
+            int n = 0;
+            for (int size = 1; size <= 70; size++)
+                for (int seed = 0; seed < 8; seed++, n++) { var d = Svdf(seed + size, size); if (d != null) throw new Exception(d); }
+            foreach (int size in new[] { 0, 96, 127, 128, 129, 250 })
+                for (int seed = 0; seed < 26; seed++, n++) { var d = Svdf(seed, size); if (d != null) throw new Exception(d); }
+            return n;
+        }
+
         static string Diff(byte[] e, byte[] a, string what)
         {
             for (int i = 0; i < e.Length; i++)
@@ -302,6 +370,7 @@ namespace Mote.Kernels.Simd.Tests
                 for (int seed = 0; seed < 30; seed++, n++) { var d = Add(seed, length); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 20; seed++, n++) { var d = Add(seed, 1000 + 37 * seed); if (d != null) throw new Exception(d); }
             n += RequantSweep();
+            n += SvdfSweep();
             return n;
         }
     }

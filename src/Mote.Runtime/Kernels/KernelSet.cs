@@ -32,5 +32,11 @@ namespace Mote.Runtime.Kernels
         {
             Kernels.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
         }
+
+        /// <summary>SVDF (integer path, int8 or int16 state); reads and updates the state (inputs[4]) in place.</summary>
+        public virtual void Svdf(SvdfParams p, byte[][] inputs, int[] starts, byte[] output, int outputStart)
+        {
+            Kernels.Svdf.Eval(p, inputs, starts, output, outputStart);
+        }
     }
 }
