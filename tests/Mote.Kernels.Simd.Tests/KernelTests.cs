@@ -153,6 +153,15 @@ namespace Mote.Kernels.Simd.Tests
             Assert.True(RandomCases.SvdfSweep() > 700);
         }
 
+        [SkippableFact]
+        public void Add_NarrowPathEdgeParameters_BitExactWithReference()
+        {
+            Skip.IfNot(Avx2.IsSupported, "the 32-per-step ADD path needs AVX2 (the cases still run on the other paths in the ISA legs)");
+            int cases = RandomCases.AddNarrowSweep(out int narrow);
+            Assert.Equal(66 * 60 + 40, cases);
+            Assert.True(narrow > cases / 3 && narrow < cases, $"{narrow} of {cases} cases on the narrow path (want more than a third, and some outside its limits)");
+        }
+
         [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {

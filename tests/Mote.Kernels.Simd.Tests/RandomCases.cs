@@ -232,6 +232,111 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         /// <summary>
+        /// One same-shape int8 ADD case with parameters straddling the limits of the AVX2 32-per-step path
+        /// (<see cref="Simd.Add.NarrowSupported"/>), compared with the reference on both sides of each limit;
+        /// <paramref name="narrow"/> tells whether the case was on the narrow path. Seeds cycle through kinds:
+        /// 0, 1: general edges (LeftShift 8 / 9 / 20 / 21 / random, input multipliers 0 / 1 / 2^30 /
+        /// int.MaxValue / random, input shifts 0 / 1 / around the largest whose folded constant fits, output
+        /// shifts around the largest that fits with the output offset, input offsets −127 / 128, output
+        /// multipliers 0 / 1 / int.MaxValue / int.MinValue, clamped ranges);
+        /// 2: input-stage overflow corner: LeftShift 7 / 8 / 9, int.MaxValue multipliers, |x + offset| = 255
+        /// (offset 128 with 127 data, −127 with −128), input shift at and just above its limit, the output scaled
+        /// so the largest sum maps to about ±100 (an input-stage error is not hidden by saturation);
+        /// 3: output-stage overflow corner: LeftShift 20 / 21 / 22, int.MaxValue multipliers everywhere, input
+        /// shifts 0, both inputs at ±255, output offset of the same sign, output shift at and above its limit;
+        /// 4: sign corner: small and negative input multipliers (−1, 0, 1, 2^(k−1) ± 1, ±2^k, ±3·2^k: rounding ties
+        /// of either sign), x + offset near 0.
+        /// Data: random with extra -128/127, all -128, all 127, alternating (kinds 0, 1), as described (2, 3, 4).
+        /// </summary>
+        public static string AddNarrow(int seed, int length, out bool narrow)
+        {
+            var r = new Random(seed * 15485863 + length);
+            int kind = seed % 5;
+            int mode = seed / 5 % 4; // kinds 0, 1: random (with extra edges), all -128, all 127, alternating
+            int left = kind == 2 ? 7 + r.Next(3) : kind == 3 ? 20 + r.Next(3) : new[] { 8, 9, 20, 21, 20, 8 + r.Next(14) }[r.Next(6)];
+            int k = 31 - left;
+            int half = 1 << (k - 1);
+            int EMax()
+            {
+                int e = 0;
+                while (e < 31 && Simd.Add.InputFoldFits(k, e + 1)) e++;
+                return e;
+            }
+            int InMult() => kind == 2 || kind == 3 ? int.MaxValue
+                : kind == 4 ? new[] { -1, 0, 1, half - 1, half, half + 1, int.MinValue, -2 * half, -6 * half, 2 * half, 6 * half }[r.Next(11)]
+                : new[] { 0, 1, 1 << 30, int.MaxValue, r.Next(), r.Next() }[r.Next(6)];
+            int InShift() => -Math.Min(31, kind == 2 ? EMax() + r.Next(2) : kind == 3 ? 0 : kind == 4 ? r.Next(3)
+                : new[] { 0, Math.Min(1, EMax()), EMax(), EMax(), r.Next(EMax() + 1), EMax() + 1 }[r.Next(6)]);
+            bool positive = r.Next(2) == 0; // kinds 2, 3: the sign of x + offset at the corner
+            int Zp() => kind == 2 || kind == 3 ? (positive ? 128 : -127) : kind == 4 ? r.Next(-2, 3)
+                : seed % 3 == 1 ? 128 : seed % 3 == 2 ? -127 : -r.Next(-128, 128);
+            var p = new AddParams
+            {
+                LeftShift = left,
+                Input1Offset = Zp(), Input1Multiplier = InMult(), Input1Shift = InShift(),
+                Input2Offset = Zp(), Input2Multiplier = InMult(), Input2Shift = InShift(),
+                OutputOffset = kind == 3 ? (positive ? 127 : -128) : seed % 4 == 2 ? -128 : seed % 4 == 3 ? 127 : r.Next(-128, 128),
+                OutputMultiplier = kind == 3 ? int.MaxValue : seed % 6 == 5 ? new[] { 0, 1, int.MaxValue, int.MinValue }[r.Next(4)] : (1 << 30) + r.Next(1 << 30),
+                ActivationMin = -128, ActivationMax = 127, FlatSize = length,
+            };
+            int eoMax = 0;
+            while (eoMax < 31 && Simd.Add.OutputFoldFits(eoMax + 1, p.OutputOffset)) eoMax++;
+            p.OutputShift = -Math.Min(31, kind == 3 ? eoMax + r.Next(2) : new[] { 0, 1, eoMax, r.Next(eoMax + 1), eoMax - 1, eoMax + 1 }[r.Next(6)]);
+            if (kind == 2)
+            {
+                // Scale the output so the largest sum lands near ±100, unclamped: an error in the input stage shows.
+                int s1Max = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(unchecked(255 * (1 << left)), p.Input1Multiplier, p.Input1Shift);
+                int s2Max = FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(unchecked(255 * (1 << left)), p.Input2Multiplier, p.Input2Shift);
+                p.OutputOffset = 0;
+                p.OutputShift = 0;
+                while (p.OutputShift > -31 && Math.Abs(FixedPoint.MultiplyByQuantizedMultiplierSmallerThanOneExp(unchecked(s1Max + s2Max), p.OutputMultiplier, p.OutputShift)) > 100)
+                    p.OutputShift--;
+            }
+            if (kind < 2 && r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+            narrow = Simd.Add.NarrowSupported(p);
+            int s1 = r.Next(5), s2 = r.Next(5), so = r.Next(5);
+            var a = new byte[s1 + length]; var b = new byte[s2 + length];
+            byte Data()
+            {
+                if (kind == 2 || kind == 3) return (byte)(r.Next(4) != 0 ? (positive ? 0x7F : 0x80) : r.Next(256));
+                if (kind == 4) return (byte)(r.Next(-3, 3));
+                return (byte)(mode == 1 ? 0x80 : mode == 2 ? 0x7F : r.Next(4) == 0 ? 0x7F : r.Next(4) == 0 ? 0x80 : r.Next(256));
+            }
+            for (int i = 0; i < a.Length; i++) a[i] = mode == 3 && kind < 2 ? (byte)(i % 2 == 0 ? 0x80 : 0x7F) : Data();
+            for (int i = 0; i < b.Length; i++) b[i] = mode == 3 && kind < 2 ? (byte)(i % 3 == 0 ? 0x7F : 0x80) : Data();
+            var expected = new byte[so + length + 3]; var actual = new byte[so + length + 3];
+            for (int i = 0; i < expected.Length; i++) expected[i] = actual[i] = (byte)(i * 37);
+            Reference.Add.Eval(p, a, s1, b, s2, expected, so);
+            Simd.Add.Eval(p, a, s1, b, s2, actual, so);
+            return Diff(expected, actual, $"add narrow seed {seed} length {length} narrow {narrow} shifts {p.LeftShift},{p.Input1Shift},{p.Input2Shift},{p.OutputShift} " +
+                $"mults {p.Input1Multiplier},{p.Input2Multiplier},{p.OutputMultiplier} offsets {p.Input1Offset},{p.Input2Offset},{p.OutputOffset} act {p.ActivationMin},{p.ActivationMax}");
+        }
+
+        /// <summary>
+        /// The narrow ADD sweep: lengths 0..65 × 60 seeds and 40 long ones; returns the number of cases and,
+        /// in <paramref name="narrowCases"/>, how many were on the narrow path (AVX2 machines only).
+        /// </summary>
+        public static int AddNarrowSweep(out int narrowCases)
+        {
+            int n = 0;
+            narrowCases = 0;
+            for (int length = 0; length <= 4 * 16 + 1; length++)
+                for (int seed = 0; seed < 60; seed++, n++)
+                {
+                    var d = AddNarrow(seed, length, out bool narrow);
+                    if (d != null) throw new Exception(d);
+                    if (narrow) narrowCases++;
+                }
+            for (int seed = 0; seed < 40; seed++, n++)
+            {
+                var d = AddNarrow(seed, 1000 + 61 * seed, out bool narrow);
+                if (d != null) throw new Exception(d);
+                if (narrow) narrowCases++;
+            }
+            return n;
+        }
+
+        /// <summary>
         /// <see cref="Requant"/> against <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>:
         /// every shift -31..30 × edge multipliers (0, 1, 2^30, 2^31-1, int.MinValue, -1, random) × edge
         /// accumulators (int.MinValue, int.MaxValue, ±1, 0, rounding ties, random) × bias (none, int.MaxValue wrap),
@@ -371,6 +476,7 @@ namespace Mote.Kernels.Simd.Tests
             for (int seed = 0; seed < 20; seed++, n++) { var d = Add(seed, 1000 + 37 * seed); if (d != null) throw new Exception(d); }
             n += RequantSweep();
             n += SvdfSweep();
+            n += AddNarrowSweep(out _);
             return n;
         }
     }
