@@ -49,5 +49,8 @@ namespace Mote.Kernels.Simd
 
         public override void Svdf(SvdfParams p, byte[][] inputs, int[] starts, byte[] output, int outputStart)
             => Simd.Svdf.Eval(p, inputs, starts, output, outputStart);
+
+        public override void Logistic(FixedPointActivationParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.Logistic.Eval(p, input, inputStart, output, outputStart);
     }
 }

@@ -297,7 +297,8 @@ namespace Mote.Runtime
                     }
                     break;
                 case OpCode.Logistic:
-                    Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.Logistic((FixedPointActivationParams)p, in0, in0Start, output, outStart);
+                    else Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Tanh:
                     Tanh.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);

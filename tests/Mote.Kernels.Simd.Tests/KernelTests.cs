@@ -163,6 +163,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void Logistic_EveryInputValueEdgeParametersAndLengths_BitExactWithReference()
+        {
+            Assert.True(RandomCases.LogisticSweep() > 300);
+        }
+
+        [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

@@ -337,6 +337,57 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         /// <summary>
+        /// One LOGISTIC case: every int8 input value (in a shuffled order, plus <paramref name="length"/> more random
+        /// ones, unaligned) under edge parameters: input offsets −127 / 0 / 128 / random, range radius 0 / 1 /
+        /// small / 255 / 256 / 257 / int.MaxValue, multipliers 0 / 1 / 2^30 / int.MaxValue / random, left shifts
+        /// 0..30 (TFLM: the multiplier is input_scale·2^(27+shift) normalized, so shifts around 0..8 with large
+        /// multipliers are the usual case).
+        /// </summary>
+        public static string Logistic(int seed, int length)
+        {
+            var r = new Random(seed * 92821 + length);
+            var p = new FixedPointActivationParams
+            {
+                InputOffset = seed % 5 == 1 ? 128 : seed % 5 == 2 ? -127 : seed % 5 == 3 ? 0 : -r.Next(-128, 128),
+                InputRangeRadius = seed % 7 == 0 ? new[] { 0, 1, 255, 256, 257, int.MaxValue }[r.Next(6)] : r.Next(1, 200),
+                InputMultiplier = seed % 6 == 0 ? new[] { 0, 1, 1 << 30, int.MaxValue }[r.Next(4)] : (1 << 30) + r.Next(1 << 30),
+                InputLeftShift = seed % 4 == 0 ? r.Next(31) : r.Next(9),
+            };
+            int n = 256 + length;
+            p.Size = n;
+            int inS = r.Next(9), outS = r.Next(9);
+            var input = new byte[inS + n];
+            for (int i = 0; i < 256; i++) input[inS + i] = (byte)i;
+            for (int i = 255; i > 0; i--) { int j = r.Next(i + 1); (input[inS + i], input[inS + j]) = (input[inS + j], input[inS + i]); }
+            for (int i = 256; i < n; i++) input[inS + i] = (byte)r.Next(256);
+            var expected = new byte[outS + n + 3]; var actual = new byte[outS + n + 3];
+            for (int i = 0; i < expected.Length; i++) expected[i] = actual[i] = (byte)(i * 37);
+            Reference.Logistic.Eval(p, input, inS, expected, outS);
+            Simd.Logistic.Eval(p, input, inS, actual, outS);
+            return Diff(expected, actual, $"logistic seed {seed} length {n} offset {p.InputOffset} radius {p.InputRangeRadius} mult {p.InputMultiplier} shift {p.InputLeftShift}");
+        }
+
+        /// <summary>Short lengths (0..65, each a prefix of a shuffled sweep) and the all-values cases; returns the count.</summary>
+        public static int LogisticSweep()
+        {
+            int n = 0;
+            for (int seed = 0; seed < 300; seed++, n++) { var d = Logistic(seed, seed % 40); if (d != null) throw new Exception(d); }
+            for (int length = 0; length <= 4 * 16 + 1; length++, n++)
+            {
+                var r = new Random(length);
+                var p = new FixedPointActivationParams { InputOffset = -r.Next(-128, 128), InputRangeRadius = r.Next(1, 300), InputMultiplier = (1 << 30) + r.Next(1 << 30), InputLeftShift = r.Next(8), Size = length };
+                var input = new byte[length + 1];
+                for (int i = 0; i < input.Length; i++) input[i] = (byte)r.Next(256);
+                var expected = new byte[length + 4]; var actual = new byte[length + 4];
+                Reference.Logistic.Eval(p, input, 1, expected, 2);
+                Simd.Logistic.Eval(p, input, 1, actual, 2);
+                var d = Diff(expected, actual, $"logistic length {length}");
+                if (d != null) throw new Exception(d);
+            }
+            return n;
+        }
+
+        /// <summary>
         /// <see cref="Requant"/> against <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>:
         /// every shift -31..30 × edge multipliers (0, 1, 2^30, 2^31-1, int.MinValue, -1, random) × edge
         /// accumulators (int.MinValue, int.MaxValue, ±1, 0, rounding ties, random) × bias (none, int.MaxValue wrap),
@@ -477,6 +528,7 @@ namespace Mote.Kernels.Simd.Tests
             n += RequantSweep();
             n += SvdfSweep();
             n += AddNarrowSweep(out _);
+            n += LogisticSweep();
             return n;
         }
     }

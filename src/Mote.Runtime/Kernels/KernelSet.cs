@@ -38,5 +38,11 @@ namespace Mote.Runtime.Kernels
         {
             Kernels.Svdf.Eval(p, inputs, starts, output, outputStart);
         }
+
+        /// <summary>LOGISTIC int8.</summary>
+        public virtual void Logistic(FixedPointActivationParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+        {
+            Kernels.Logistic.Eval(p, input, inputStart, output, outputStart);
+        }
     }
 }
