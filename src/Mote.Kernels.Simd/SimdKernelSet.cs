@@ -46,5 +46,11 @@ namespace Mote.Kernels.Simd
 
         public override void Add(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
             => Simd.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
+
+        public override void MaxPool2D(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.MaxPool2D.Eval(p, input, inputStart, output, outputStart);
+
+        public override void AveragePool2D(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.AveragePool2D.Eval(p, input, inputStart, output, outputStart);
     }
 }

@@ -272,10 +272,12 @@ namespace Mote.Runtime
                     break;
                 case OpCode.AveragePool2D:
                     if (((PoolParams)p).ElementType == DataType.Int16) AveragePool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
+                    else if (kernels != null) kernels.AveragePool2D((PoolParams)p, in0, in0Start, output, outStart);
                     else AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.MaxPool2D:
                     if (((PoolParams)p).ElementType == DataType.Int16) MaxPool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
+                    else if (kernels != null) kernels.MaxPool2D((PoolParams)p, in0, in0Start, output, outStart);
                     else MaxPool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Softmax:

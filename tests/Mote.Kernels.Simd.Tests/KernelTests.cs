@@ -148,6 +148,20 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void MaxPool2D_RandomShapesPaddingStridesClippedAndEmptyWindows_BitExactWithReference()
+        {
+            for (int seed = 0; seed < 300; seed++)
+                Assert.Null(RandomCases.Pool(seed, average: false));
+        }
+
+        [Fact]
+        public void AveragePool2D_RandomShapesPaddingStridesClippedAndEmptyWindows_BitExactWithReference()
+        {
+            for (int seed = 0; seed < 300; seed++)
+                Assert.Null(RandomCases.Pool(seed, average: true));
+        }
+
+        [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

@@ -232,6 +232,40 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         /// <summary>
+        /// One MAX_POOL_2D or AVERAGE_POOL_2D case: random batches, image, channels 1..70 (vector blocks and
+        /// tails), filter, stride and padding (including windows clipped at every border, filters larger
+        /// than the image, and a padding so large that some windows are empty), edge inputs and activation
+        /// ranges. Returns null when SIMD == reference.
+        /// </summary>
+        public static string Pool(int seed, bool average)
+        {
+            var r = new Random(seed * 7919 + (average ? 1 : 0));
+            int mode = seed % 9 == 7 ? 1 : seed % 9 == 8 ? 2 : 0;
+            var p = new PoolParams
+            {
+                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9),
+                Channels = seed % 4 == 0 ? 1 + r.Next(70) : new[] { 1, 15, 16, 17, 32, 33, 64 }[r.Next(7)],
+                FilterHeight = 1 + r.Next(5), FilterWidth = 1 + r.Next(5), StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3),
+                ActivationMin = -128, ActivationMax = 127,
+            };
+            if (seed % 20 == 13) { p.FilterHeight = 12; p.FilterWidth = 11; } // wider than the image: every window clipped
+            p.PadTop = seed % 31 == 5 ? p.FilterHeight + 2 : r.Next(p.FilterHeight); // the former leaves some windows empty
+            p.PadLeft = r.Next(p.FilterWidth);
+            p.OutputHeight = Math.Max(1, (p.InputHeight + 2 * p.PadTop - p.FilterHeight) / p.StrideHeight + 1);
+            p.OutputWidth = Math.Max(1, (p.InputWidth + 2 * p.PadLeft - p.FilterWidth) / p.StrideWidth + 1);
+            if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+            int s = r.Next(5), so = r.Next(5);
+            var input = new byte[s + p.Batches * p.InputHeight * p.InputWidth * p.Channels];
+            Fill(r, input, mode);
+            int n = p.Batches * p.OutputHeight * p.OutputWidth * p.Channels;
+            var expected = new byte[so + n + 3]; var actual = new byte[so + n + 3];
+            for (int i = 0; i < expected.Length; i++) expected[i] = actual[i] = (byte)(i * 37);
+            if (average) { Reference.AveragePool2D.Eval(p, input, s, expected, so); Simd.AveragePool2D.Eval(p, input, s, actual, so); }
+            else { Reference.MaxPool2D.Eval(p, input, s, expected, so); Simd.MaxPool2D.Eval(p, input, s, actual, so); }
+            return Diff(expected, actual, $"{(average ? "average" : "max")} pool seed {seed} in {p.Batches}x{p.InputHeight}x{p.InputWidth}x{p.Channels} filter {p.FilterHeight}x{p.FilterWidth} stride {p.StrideHeight},{p.StrideWidth} pad {p.PadTop},{p.PadLeft}");
+        }
+
+        /// <summary>
         /// <see cref="Requant"/> against <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>:
         /// every shift -31..30 × edge multipliers (0, 1, 2^30, 2^31-1, int.MinValue, -1, random) × edge
         /// accumulators (int.MinValue, int.MaxValue, ±1, 0, rounding ties, random) × bias (none, int.MaxValue wrap),
@@ -302,6 +336,11 @@ namespace Mote.Kernels.Simd.Tests
                 for (int seed = 0; seed < 30; seed++, n++) { var d = Add(seed, length); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 20; seed++, n++) { var d = Add(seed, 1000 + 37 * seed); if (d != null) throw new Exception(d); }
             n += RequantSweep();
+            for (int seed = 0; seed < 300; seed++, n += 2)
+            {
+                var d = Pool(seed, false) ?? Pool(seed, true);
+                if (d != null) throw new Exception(d);
+            }
             return n;
         }
     }

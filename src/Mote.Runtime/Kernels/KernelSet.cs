@@ -32,5 +32,17 @@ namespace Mote.Runtime.Kernels
         {
             Kernels.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
         }
+
+        /// <summary>MAX_POOL_2D, int8 only (the interpreter sends int16 pooling to its reference kernel).</summary>
+        public virtual void MaxPool2D(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+        {
+            Kernels.MaxPool2D.Eval(p, input, inputStart, output, outputStart);
+        }
+
+        /// <summary>AVERAGE_POOL_2D, int8 only (the interpreter sends int16 pooling to its reference kernel).</summary>
+        public virtual void AveragePool2D(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+        {
+            Kernels.AveragePool2D.Eval(p, input, inputStart, output, outputStart);
+        }
     }
 }
