@@ -4,11 +4,13 @@
  * No arm64 .NET runtime is needed: the R2R image's sections are copied to their RVAs in an
  * executable mapping and a leaf method is called through a plain function pointer. That is valid
  * only for leaf methods (no calls, fixups, allocation or GC interaction): the DotLeaf.* methods are
- * static, take (sbyte*, sbyte*, int, int) and return int, for which .NET's arm64 managed calling
- * convention is AAPCS64.
+ * static, take (sbyte*, sbyte*, int, int) and return int, or (Dot4*: four weight rows stride bytes
+ * apart) take (sbyte*, sbyte*, int, int, int) and return Vector128<int> in v0, for which .NET's
+ * arm64 managed calling convention is AAPCS64 (an int32x4_t result).
  *
  * usage: qemu-aarch64 -cpu <model> leafrun <image.dll> <Name>:<hex RVA> ...
  * prints one line per leaf and "N passed, N failed"; exit 0 only when every leaf matched. */
+#include <arm_neon.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <sys/mman.h>
 
 typedef int32_t (*dot_leaf)(const int8_t *x, const int8_t *w, int32_t n, int32_t offset);
+typedef int32x4_t (*dot4_leaf)(const int8_t *x, const int8_t *w, int32_t stride, int32_t n, int32_t offset);
 
 static uint8_t *map_image(const char *path)
 {
@@ -92,6 +95,34 @@ static int check(dot_leaf leaf, const char *name, int *cases)
     return mismatches;
 }
 
+/* Four rows: row r at w + r * stride (stride >= n, some rows overlapping the next ones' bytes is
+ * fine: the oracle reads the same bytes), each lane against the oracle. */
+static int check4(dot4_leaf leaf, const char *name, int *cases)
+{
+    static int8_t x[4200], w[4 * 4300 + 64];
+    const int offsets[] = { -127, 128, 0, 1, -1, 77 };
+    int mismatches = 0;
+    for (int n = 0; n <= 4 * 16 + 1 + 300; n++) {
+        int len = n <= 65 ? n : 66 + (n - 66) * 13;
+        int stride = len + (n % 7);
+        for (int mode = 0; mode < 5; mode++)
+            for (unsigned k = 0; k < sizeof offsets / sizeof offsets[0]; k++) {
+                int8_t *px = x + (n % 3), *pw = w + (n % 5);
+                for (int r = 0; r < 4; r++) fill(px, pw + r * stride, stride, mode);
+                if (mode == 0) for (int i = 0; i < len; i++) px[i] = next_byte();
+                int32_t got[4];
+                vst1q_s32(got, leaf(px, pw, stride, len, offsets[k]));
+                for (int r = 0; r < 4; r++) {
+                    int32_t want = oracle(px, pw + r * stride, len, offsets[k]);
+                    (*cases)++;
+                    if (got[r] != want && mismatches++ < 3)
+                        printf("  %s: n=%d stride=%d mode=%d offset=%d row %d: got %d, want %d\n", name, len, stride, mode, offsets[k], r, got[r], want);
+                }
+            }
+    }
+    return mismatches;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) { fprintf(stderr, "usage: leafrun <image.dll> <Name>:<hex RVA> ...\n"); return 2; }
@@ -103,7 +134,9 @@ int main(int argc, char **argv)
         unsigned long rva;
         if (sscanf(argv[i], "%63[^:]:%lx", name, &rva) != 2) { fprintf(stderr, "bad argument %s\n", argv[i]); return 2; }
         int cases = 0;
-        int mismatches = check((dot_leaf)(base + rva), name, &cases);
+        int mismatches = strncmp(name, "Dot4", 4) == 0
+            ? check4((dot4_leaf)(base + rva), name, &cases)
+            : check((dot_leaf)(base + rva), name, &cases);
         printf("%-14s @0x%05lx: %s (%d cases, %d mismatches)\n", name, rva, mismatches ? "FAIL" : "ok", cases, mismatches);
         if (mismatches) failed++; else passed++;
     }
