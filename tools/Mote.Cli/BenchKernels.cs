@@ -108,9 +108,11 @@ namespace Mote.Cli
         {
             double total = 0;
             foreach (var t in ops) total += t.MedianUs;
-            o.WriteLine("  op   operator               median us   share");
+            int width = 20;
+            foreach (var t in ops) width = Math.Max(width, t.Op.Length);
+            o.WriteLine("  op   " + "operator".PadRight(width) + "  median us   share");
             foreach (var t in ops)
-                o.WriteLine($"  {t.Index,3}  {t.Op,-20} {t.MedianUs,10:F1}  {(total > 0 ? 100 * t.MedianUs / total : 0),5:F1}%");
+                o.WriteLine($"  {t.Index,3}  {t.Op.PadRight(width)} {t.MedianUs,10:F1}  {(total > 0 ? 100 * t.MedianUs / total : 0),5:F1}%");
             o.WriteLine($"  sum of per-op medians {total:F1} us");
         }
 
