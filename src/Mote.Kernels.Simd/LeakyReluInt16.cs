@@ -9,10 +9,10 @@ namespace Mote.Kernels.Simd
 {
     /// <summary>
     /// LEAKY_RELU int16, bit-exact with <see cref="Reference.LeakyReluInt16"/> (TFLM QuantizeLeakyRelu&lt;int16_t&gt;):
-    /// v = x + InputOffset; both branches are computed for 8 elements at once —
-    /// OutputOffset + MultiplyByQuantizedMultiplier(v, Identity) and OutputOffset ± MultiplyByQuantizedMultiplier(v, |Alpha|)
-    /// (double rounding: wrapping × 2^left, rounding doubling high multiply, rounding right shift) — and v &gt;= 0 picks one;
-    /// then the clamp to [-32768, 32767]. The last Size % 8 elements go through the same step via stack copies.
+    /// v = x + InputOffset, 8 elements per step; v &gt;= 0: OutputOffset + MultiplyByQuantizedMultiplier(v, Identity),
+    /// below: OutputOffset ± MultiplyByQuantizedMultiplier(v, |Alpha|) (double rounding: wrapping × 2^left, rounding doubling
+    /// high multiply, rounding right shift); then the clamp to [-32768, 32767]. AVX2 picks each lane's multiplier and
+    /// shifts first and multiplies once (per-lane shifts); the portable Vector128 path computes both branches and selects. The last Size % 8 elements go through the same step via stack copies.
     /// Shifts outside [-31, 31] run the reference kernel.
     /// </summary>
     public static unsafe class LeakyReluInt16
@@ -76,15 +76,27 @@ namespace Mote.Kernels.Simd
         internal static Vector128<int> Mbqm128(Vector128<int> x, int m, int left, int right) =>
             Add.Rdbpot128(Requant.HighMul(Vector128.ShiftLeft(x, left), Vector128.Create(m)), right);
 
+        /// <summary>
+        /// AVX2: one MultiplyByQuantizedMultiplier per lane with the lane's own multiplier and shifts (identity for
+        /// v &gt;= 0, |alpha| below; vpsllvd / vpsravd), then OutputOffset + s, or − s (as (s ^ −1) + 1, the same
+        /// wrapping value) where v &lt; 0 and alpha is negative.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void Step256(ref C c, short* x, short* o)
         {
             Vector256<int> v = Avx2.ConvertToVector256Int32(x) + Vector256.Create(c.InOff);
-            Vector256<int> off = Vector256.Create(c.OutOff);
-            Vector256<int> pos = off + Mbqm256(v, c.IdM, c.IdLeft, c.IdRight);
-            Vector256<int> s = Mbqm256(v, c.AlM, c.AlLeft, c.AlRight);
-            Vector256<int> neg = c.AlphaNegative ? off - s : off + s;
-            Vector256<int> r = Avx2.BlendVariable(neg.AsByte(), pos.AsByte(), Avx2.CompareGreaterThan(v, Vector256.Create(-1)).AsByte()).AsInt32();
+            Vector256<int> below = Avx2.CompareGreaterThan(Vector256<int>.Zero, v); // v < 0
+            Vector256<int> m = Avx2.BlendVariable(Vector256.Create(c.IdM), Vector256.Create(c.AlM), below);
+            Vector256<uint> left = Avx2.BlendVariable(Vector256.Create(c.IdLeft), Vector256.Create(c.AlLeft), below).AsUInt32();
+            Vector256<uint> right = Avx2.BlendVariable(Vector256.Create(c.IdRight), Vector256.Create(c.AlRight), below).AsUInt32();
+            Vector256<int> s = Requant.HighMul256(Avx2.ShiftLeftLogicalVariable(v, left), m); // wrapping × 2^left
+            // RoundingDivideByPOT per lane: floor shift, +1 when the remainder is above half (at least half for s < 0).
+            Vector256<int> one = Vector256.Create(1);
+            Vector256<int> mask = Avx2.ShiftLeftLogicalVariable(one, right) - one;
+            Vector256<int> threshold = Avx2.ShiftRightArithmetic(mask, 1) - Avx2.ShiftRightArithmetic(s, 31);
+            s = Avx2.ShiftRightArithmeticVariable(s, right) - Avx2.CompareGreaterThan(s & mask, threshold);
+            Vector256<int> flip = below & Vector256.Create(c.AlphaNegative ? -1 : 0);
+            Vector256<int> r = Vector256.Create(c.OutOff) + ((s ^ flip) - flip);
             Vector128.Store(Sse2.PackSignedSaturate(r.GetLower(), r.GetUpper()), o); // the clamp to int16 is the saturation
         }
 
