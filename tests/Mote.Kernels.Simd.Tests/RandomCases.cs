@@ -408,6 +408,8 @@ namespace Mote.Kernels.Simd.Tests
                 ActivationMin = -32768, ActivationMax = 32767, FlatSize = length,
             };
             if (r.Next(3) == 0) { p.ActivationMin = r.Next(-32768, 0); p.ActivationMax = r.Next(0, 32768); }
+            if (seed % 23 == 11) p.Input2Shift = 1;                                   // outside TFLM's range: the reference kernel
+            if (seed % 23 == 12) { p.ActivationMin = -40000; p.ActivationMax = 40000; } // wider than int16: the reference kernel (wraps)
             int n1 = length, n2 = length, no = length;
             if (seed % 4 == 0)
             {
