@@ -14,8 +14,9 @@ namespace Mote.Kernels.Simd
     /// forms of the three requantizations. Otherwise the same-shape case runs 8 elements per step
     /// in int32 lanes (the shifts are uniform, so the rounding shifts are plain arithmetic shifts);
     /// the last FlatSize % 8 go through the same vector code via 8-byte stack copies.
-    /// Broadcasting, and parameters outside what the vector code covers (shifts outside TFLM's
-    /// ranges, an activation range wider than int8), run the reference kernel.
+    /// Broadcasting, parameters outside what the vector code covers (shifts outside TFLM's
+    /// ranges, an activation range wider than int8), ranges outside their arrays and partially
+    /// overlapping input/output ranges run the reference kernel.
     /// </summary>
     public static unsafe class Add
     {
@@ -25,7 +26,7 @@ namespace Mote.Kernels.Simd
             // Hardware path, chosen here and only here: AVX2 (32 per step for TFLM's parameters, else 8 int32
             // lanes: vpmuldq, vpsrad), else two Vector128 halves (pmuldq with SSE4.1, int64 lanes on the portable path).
             bool avx2 = Avx2.IsSupported;
-            if (!(avx2 || Vector128.IsHardwareAccelerated) || p.Broadcast || !Supported(p))
+            if (!(avx2 || Vector128.IsHardwareAccelerated) || p.Broadcast || !Supported(p) || !BuffersSafe(p, input1, input1Start, input2, input2Start, output, outputStart))
             {
                 Reference.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
                 return;
@@ -56,6 +57,17 @@ namespace Mote.Kernels.Simd
                     for (int k = 0; k < rest; k++) o[i + k] = ((sbyte*)&to)[k];
                 }
             }
+        }
+
+        /// <summary>
+        /// The three ranges inside their arrays and each input either disjoint from the output or exactly it
+        /// (each step reads its elements before writing them); otherwise the reference kernel (<see cref="Alias"/>).
+        /// </summary>
+        static bool BuffersSafe(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
+        {
+            int n = p.FlatSize;
+            return Alias.InBounds(input1, input1Start, n) && Alias.InBounds(input2, input2Start, n) && Alias.InBounds(output, outputStart, n)
+                && !Alias.Hazard(input1, input1Start, n, output, outputStart, n, true) && !Alias.Hazard(input2, input2Start, n, output, outputStart, n, true);
         }
 
         /// <summary>What the vector code reproduces exactly: TFLM's ranges (shifts are non-positive exponents, LeftShift a valid int32 shift) and an int8 activation range.</summary>

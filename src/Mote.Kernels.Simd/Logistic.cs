@@ -13,15 +13,16 @@ namespace Mote.Kernels.Simd
     /// as <see cref="Requant.HighMul256"/>, the barrel shifter's and the sign's selects as blends, the
     /// saturating left shifts as shift + two blends — so the per-element branches become masks and every
     /// lane computes what the scalar code computes. The last Size % 8 elements go through the same
-    /// code via 8-byte stack copies. Without AVX2 (or with parameters outside Model.Load's ranges), the
-    /// reference kernel.
+    /// code via 8-byte stack copies. Without AVX2, with parameters outside Model.Load's ranges, a range
+    /// outside its array or a partial input/output overlap (<see cref="Alias"/>), the reference kernel.
     /// </summary>
     public static unsafe class Logistic
     {
         public static void Eval(FixedPointActivationParams p, byte[] input, int inputStart, byte[] output, int outputStart)
         {
             // Hardware path, chosen here and only here: AVX2 (8 int32 lanes), else the reference kernel.
-            if (!Avx2.IsSupported || !Supported(p))
+            if (!Avx2.IsSupported || !Supported(p) || !Alias.InBounds(input, inputStart, p.Size) || !Alias.InBounds(output, outputStart, p.Size)
+                || Alias.Hazard(input, inputStart, p.Size, output, outputStart, p.Size, true))
             {
                 Reference.Logistic.Eval(p, input, inputStart, output, outputStart);
                 return;

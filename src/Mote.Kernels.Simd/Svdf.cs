@@ -44,7 +44,7 @@ namespace Mote.Kernels.Simd
                 : Vector128.IsHardwareAccelerated ? &DotLeaf.Dot4Vector128 // other Vector128 hardware
                 : null;
             // Time dots: Avx2 / Sse41 / portable Vector128 inside TimeDot8 / TimeDot16 (JIT-time constants).
-            if (dot4 == null || !DotLeaf.OffsetSupported(p.InputOffset))
+            if (dot4 == null || !DotLeaf.OffsetSupported(p.InputOffset) || !Safe(p, inputs, starts, output, outputStart))
             {
                 Reference.Svdf.Eval(p, inputs, starts, output, outputStart);
                 return;
@@ -140,6 +140,34 @@ namespace Mote.Kernels.Simd
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Every range inside its array (<see cref="Alias.InBounds"/>: the pointer code never reads or writes past
+        /// one), and no overlap between the output, the state and the read-only inputs (the reference's order of
+        /// reads and writes then decides: it runs instead). The interpreter never produces either.
+        /// </summary>
+        static bool Safe(SvdfParams p, byte[][] inputs, int[] starts, byte[] output, int outputStart)
+        {
+            long esize = p.StateIsInt16 ? 2 : 1;
+            long inBytes = (long)p.Batches * p.InputSize, wfBytes = (long)p.Filters * p.InputSize, wtBytes = (long)p.Filters * p.Memory * esize;
+            long stateBytes = (long)p.Batches * p.Filters * p.Memory * esize, outBytes = (long)p.Batches * p.Units;
+            byte[] input = inputs[Reference.Svdf.InputTensor], wf = inputs[Reference.Svdf.WeightsFeatureTensor], wt = inputs[Reference.Svdf.WeightsTimeTensor];
+            byte[] bias = inputs[Reference.Svdf.BiasTensor], state = inputs[Reference.Svdf.StateTensor];
+            int inS = starts[Reference.Svdf.InputTensor], wfS = starts[Reference.Svdf.WeightsFeatureTensor], wtS = starts[Reference.Svdf.WeightsTimeTensor];
+            int biasS = starts[Reference.Svdf.BiasTensor], stS = starts[Reference.Svdf.StateTensor];
+            bool hasBias = bias != null && biasS >= 0;
+            long biasBytes = hasBias ? 4L * p.Units : 0;
+            if (inBytes > int.MaxValue || wfBytes > int.MaxValue || wtBytes > int.MaxValue || stateBytes > int.MaxValue || outBytes > int.MaxValue) return false;
+            if (!Alias.InBounds(input, inS, inBytes) || !Alias.InBounds(wf, wfS, wfBytes) || !Alias.InBounds(wt, wtS, wtBytes)
+                || hasBias && !Alias.InBounds(bias, biasS, biasBytes) || !Alias.InBounds(state, stS, stateBytes) || !Alias.InBounds(output, outputStart, outBytes))
+                return false;
+            int st = (int)stateBytes, ob = (int)outBytes;
+            if (Alias.Hazard(state, stS, st, output, outputStart, ob, false)) return false;
+            return !Alias.Hazard(input, inS, (int)inBytes, output, outputStart, ob, false) && !Alias.Hazard(input, inS, (int)inBytes, state, stS, st, false)
+                && !Alias.Hazard(wf, wfS, (int)wfBytes, output, outputStart, ob, false) && !Alias.Hazard(wf, wfS, (int)wfBytes, state, stS, st, false)
+                && !Alias.Hazard(wt, wtS, (int)wtBytes, output, outputStart, ob, false) && !Alias.Hazard(wt, wtS, (int)wtBytes, state, stS, st, false)
+                && !(hasBias && (Alias.Hazard(bias, biasS, (int)biasBytes, output, outputStart, ob, false) || Alias.Hazard(bias, biasS, (int)biasBytes, state, stS, st, false)));
         }
 
         /// <summary>One <see cref="Requant"/> table block: bias 0, the same multiplier and shift in all 4 lanes.</summary>

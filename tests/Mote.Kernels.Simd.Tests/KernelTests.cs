@@ -219,6 +219,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void Round4Kernels_AliasedBuffers_MatchReferenceOrder()
+        {
+            Assert.Equal(9 * 6 * 4, RandomCases.Round4AliasSweep());
+        }
+
+        [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

@@ -563,6 +563,7 @@ namespace Mote.Kernels.Simd.Tests
             n += SvdfSweep();
             n += AddNarrowSweep(out _);
             n += LogisticSweep();
+            n += Round4AliasSweep();
             for (int seed = 0; seed < 300; seed++, n += 2)
             {
                 var d = Pool(seed, false) ?? Pool(seed, true);
@@ -853,6 +854,48 @@ namespace Mote.Kernels.Simd.Tests
         {
             int n = 0;
             for (int seed = 0; seed < 2000; seed++, n++) Check(StridedSlice(seed));
+            return n;
+        }
+
+        /// <summary>
+        /// Round 4's pointer kernels on aliased buffers: int8 ADD (TFLM parameters, so the 32-per-step path when
+        /// disjoint or in place), LOGISTIC, and SVDF with its output overlapping the state, each against the
+        /// reference on an identical copy (exactly in place: the vector path; partial overlap: the reference's
+        /// element order via the fallback). Returns the number of cases.
+        /// </summary>
+        public static int Round4AliasSweep()
+        {
+            int n = 0;
+            foreach (int length in new[] { 1, 7, 8, 9, 31, 32, 33, 64, 100 })
+                foreach (int shift in new[] { 0, -2, 2, -1, 1, 5 })
+                {
+                    int baseStart = 8, total = 2 * baseStart + 3 * length + 8;
+                    byte[] Seeded(int len) { var b = new byte[len]; var rr = new Random(length * 100 + shift); for (int i = 0; i < b.Length; i++) b[i] = (byte)rr.Next(256); return b; }
+                    var ap = new AddParams { LeftShift = 20, Input1Offset = 3, Input2Offset = -7, Input1Multiplier = 1 << 30, Input1Shift = -1, Input2Multiplier = 1717986918, Input2Shift = -2,
+                        OutputOffset = 5, OutputMultiplier = 1518500250, OutputShift = -19, ActivationMin = -128, ActivationMax = 127, FlatSize = length };
+                    if (!Simd.Add.NarrowSupported(ap)) throw new Exception("alias ADD parameters are not on the narrow path");
+                    // The other input in its own array, so only the overlap under test decides.
+                    { var e = Seeded(total); var a = Seeded(total); var other = Seeded(length + 3);
+                      Reference.Add.Eval(ap, e, baseStart, other, 1, e, baseStart + shift); Simd.Add.Eval(ap, a, baseStart, other, 1, a, baseStart + shift); Check(Diff(e, a, $"add int8 alias (input 1) shift {shift} length {length}")); n++; }
+                    { var e = Seeded(total); var a = Seeded(total); var other = Seeded(length + 3);
+                      Reference.Add.Eval(ap, other, 2, e, baseStart, e, baseStart + shift); Simd.Add.Eval(ap, other, 2, a, baseStart, a, baseStart + shift); Check(Diff(e, a, $"add int8 alias (input 2) shift {shift} length {length}")); n++; }
+                    var lp = new FixedPointActivationParams { Size = length, InputOffset = -3, InputRangeRadius = 256, InputMultiplier = 1500000000, InputLeftShift = 23 }; // inputs spread over ±6
+                    { var e = Seeded(total); var a = Seeded(total); Reference.Logistic.Eval(lp, e, baseStart, e, baseStart + shift); Simd.Logistic.Eval(lp, a, baseStart, a, baseStart + shift); Check(Diff(e, a, $"logistic alias shift {shift} length {length}")); n++; }
+                    // SVDF: output inside the state's bytes (state [1, 4·memory], output [1, 4]).
+                    int memory = 1 + length % 9;
+                    var sp = new SvdfParams { Batches = 1, InputSize = length, Filters = 4, Rank = 1, Units = 4, Memory = memory, InputOffset = 5, StateZeroPoint = -3, OutputOffset = 2,
+                        Multiplier1 = 1 << 30, Shift1 = -10 - length / 30, Multiplier2 = 1 << 30, Shift2 = -8 };
+                    {
+                        int inS = 0, wfS = length, wtS = 5 * length, stS = 5 * length + 4 * memory + 4, biasS = stS + 4 * memory + 4;
+                        int len = biasS + 16 + 8, outS = stS + Math.Abs(shift);
+                        var e = Seeded(len); var a = Seeded(len);
+                        for (int u = 0; u < 4; u++) { BitConverter.TryWriteBytes(e.AsSpan(biasS + 4 * u), 300 * u - 500); BitConverter.TryWriteBytes(a.AsSpan(biasS + 4 * u), 300 * u - 500); } // small: outputs unsaturated
+                        int[] starts = { inS, wfS, wtS, biasS, stS };
+                        Reference.Svdf.Eval(sp, new[] { e, e, e, e, e }, starts, e, outS);
+                        Simd.Svdf.Eval(sp, new[] { a, a, a, a, a }, starts, a, outS);
+                        Check(Diff(e, a, $"svdf output inside the state shift {shift} length {length}")); n++;
+                    }
+                }
             return n;
         }
 
