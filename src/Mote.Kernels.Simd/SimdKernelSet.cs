@@ -46,5 +46,9 @@ namespace Mote.Kernels.Simd
 
         public override void Add(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
             => Simd.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
+
+        public override void UnidirectionalSequenceLstm(UnidirectionalSequenceLstmParams p, byte[][] inputs, int[] starts,
+            byte[] output, int outputStart, short[] scratch)
+            => Simd.UnidirectionalSequenceLstm.Eval(p, inputs, starts, output, outputStart, scratch);
     }
 }
