@@ -64,6 +64,19 @@ namespace Mote.Kernels.Simd
             int** bias = stackalloc int*[4];
             short* tail = stackalloc short[4 * 8 + 8];
             c.Tail = tail;
+            // AVX-VNNI u8 form per FC (n ≥ 32): x with its sign bit flipped, Σw per row computed once per call
+            // (a pass as long as one step's int16 dots: only when at least VnniU8MinRows steps × batches share it).
+            bool amortized = (long)p.Batches * p.TimeSteps >= VnniU8MinRows;
+            c.U8X = vnni && amortized && inSize >= VnniU8MinDepth && state <= VnniU8MaxState;
+            c.U8H = vnni && amortized && state >= VnniU8MinDepth && state <= VnniU8MaxState;
+            int stateR = (state + 7) & ~7;
+            int* wsum = stackalloc int[c.U8X || c.U8H ? 8 * stateR : 1];
+            byte* xu = stackalloc byte[c.U8X ? inSize + 32 : 1];
+            byte* hu = stackalloc byte[c.U8H ? state + 32 : 1];
+            byte* xtu = stackalloc byte[32];
+            byte* htu = stackalloc byte[32];
+            short* ones = stackalloc short[c.U8X || c.U8H ? System.Math.Max(inSize, state) + 16 : 1];
+            c.WSum = wsum; c.Xu = xu; c.Hu = hu; c.XtU = xtu; c.HtU = htu; c.StateR = stateR;
             c.Xs = xs; c.Hs = hs; c.Xt = xt; c.Ht = ht; c.W = w; c.Safe = safe; c.Pads = (sbyte*)pads; c.Bias = bias;
             byte[] hidden = inputs[Reference.UnidirectionalSequenceLstm.HiddenStateTensor], cell = inputs[Reference.UnidirectionalSequenceLstm.CellStateTensor];
             int hiddenStart = starts[Reference.UnidirectionalSequenceLstm.HiddenStateTensor], cellStart = starts[Reference.UnidirectionalSequenceLstm.CellStateTensor];
@@ -84,6 +97,7 @@ namespace Mote.Kernels.Simd
                 SetMatrix(ref c, 5, wrBase1, inputs[6].Length, starts[6], state);
                 SetMatrix(ref c, 6, wrBase2, inputs[7].Length, starts[7], state);
                 SetMatrix(ref c, 7, wrBase3, inputs[8].Length, starts[8], state);
+                if (c.U8X || c.U8H) RowSums(ref c, ones);
                 bias[0] = (int*)(b0 + starts[12]); bias[1] = (int*)(b1 + starts[13]);
                 bias[2] = (int*)(b2 + starts[14]); bias[3] = (int*)(b3 + starts[15]);
                 c.Scratch = sc; c.Table = tab;
@@ -152,6 +166,10 @@ namespace Mote.Kernels.Simd
             public int** Bias;
             public ushort* Table;
             public short* Tail;
+            public bool U8X, U8H;
+            public int* WSum;
+            public int StateR;
+            public byte* Xu, Hu, XtU, HtU;
         }
 
         /// <summary>
@@ -199,8 +217,10 @@ namespace Mote.Kernels.Simd
         {
             LstmParams p = c.P;
             int state = p.StateSize, inSize = p.InputSize;
-            Widen(x, inSize, p.InputOffset, c.Xs, c.Xt, c.Avx2);
-            Widen(h, state, p.HiddenOffset, c.Hs, c.Ht, c.Avx2);
+            if (c.U8X) FlipSign(x, inSize, c.Xu, c.XtU);
+            else Widen(x, inSize, p.InputOffset, c.Xs, c.Xt, c.Avx2);
+            if (c.U8H) FlipSign(h, state, c.Hu, c.HtU);
+            else Widen(h, state, p.HiddenOffset, c.Hs, c.Ht, c.Avx2);
             if (c.Avx2)
             {
                 GatesAvx2(ref c);
@@ -256,14 +276,18 @@ namespace Mote.Kernels.Simd
                     {
                         sbyte* w0 = RowPtr(ref c, g, c8, nx), w1 = RowPtr(ref c, g, i1, nx), w2 = RowPtr(ref c, g, i2, nx), w3 = RowPtr(ref c, g, i3, nx);
                         sbyte* w4 = RowPtr(ref c, g, i4, nx), w5 = RowPtr(ref c, g, i5, nx), w6 = RowPtr(ref c, g, i6, nx), w7 = RowPtr(ref c, g, i7, nx);
-                        accX = c.Vnni ? Dot8Vnni(c.Xs, c.Xt, fullX, nx, tX, w0, w1, w2, w3, w4, w5, w6, w7)
+                        accX = c.U8X ? Dot8VnniU8(c.Xu, c.XtU, nx & ~31, nx, w0, w1, w2, w3, w4, w5, w6, w7)
+                                + Avx2.MultiplyLow(Avx.LoadVector256(c.WSum + g * c.StateR + c8), Vector256.Create(p.InputOffset - 128))
+                            : c.Vnni ? Dot8Vnni(c.Xs, c.Xt, fullX, nx, tX, w0, w1, w2, w3, w4, w5, w6, w7)
                             : Dot8Avx2(c.Xs, c.Xt, fullX, nx, tX, w0, w1, w2, w3, w4, w5, w6, w7);
                     }
                     {
                         int m = 4 + g;
                         sbyte* w0 = RowPtr(ref c, m, c8, state), w1 = RowPtr(ref c, m, i1, state), w2 = RowPtr(ref c, m, i2, state), w3 = RowPtr(ref c, m, i3, state);
                         sbyte* w4 = RowPtr(ref c, m, i4, state), w5 = RowPtr(ref c, m, i5, state), w6 = RowPtr(ref c, m, i6, state), w7 = RowPtr(ref c, m, i7, state);
-                        accH = c.Vnni ? Dot8Vnni(c.Hs, c.Ht, fullH, state, tH, w0, w1, w2, w3, w4, w5, w6, w7)
+                        accH = c.U8H ? Dot8VnniU8(c.Hu, c.HtU, state & ~31, state, w0, w1, w2, w3, w4, w5, w6, w7)
+                                + Avx2.MultiplyLow(Avx.LoadVector256(c.WSum + m * c.StateR + c8), Vector256.Create(p.HiddenOffset - 128))
+                            : c.Vnni ? Dot8Vnni(c.Hs, c.Ht, fullH, state, tH, w0, w1, w2, w3, w4, w5, w6, w7)
                             : Dot8Avx2(c.Hs, c.Ht, fullH, state, tH, w0, w1, w2, w3, w4, w5, w6, w7);
                     }
                     Vector256<int> bias;
@@ -472,6 +496,89 @@ namespace Mote.Kernels.Simd
                 a5 = AvxVnni.MultiplyWideningAndAdd(a5, v, Avx2.ConvertToVector256Int16(w5 + t));
                 a6 = AvxVnni.MultiplyWideningAndAdd(a6, v, Avx2.ConvertToVector256Int16(w6 + t));
                 a7 = AvxVnni.MultiplyWideningAndAdd(a7, v, Avx2.ConvertToVector256Int16(w7 + t));
+            }
+            return Reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
+        }
+
+        /// <summary>Smallest dot length for the AVX-VNNI u8 form (its steps are 32 bytes).</summary>
+        public const int VnniU8MinDepth = 32;
+
+        /// <summary>Fewest rows (time steps × batches) per call for the u8 form (dtln: 1 step, stays int16).</summary>
+        public const int VnniU8MinRows = 4;
+
+        /// <summary>Largest state size for the u8 form (Σw of 8 matrices on the stack: 32 bytes per neuron).</summary>
+        public const int VnniU8MaxState = 1024;
+
+        /// <summary>
+        /// Σw of every row of the matrices that take the u8 form, in blocks of 8 as the dots see them
+        /// (rows past the state repeat the last row): WSum[m · StateR + neuron], by the int16 dot against ones.
+        /// </summary>
+        static void RowSums(ref Ctx c, short* ones)
+        {
+            int state = c.P.StateSize, last = state - 1;
+            int len = System.Math.Max(c.P.InputSize, state);
+            for (int i = 0; i < len + 16; i++) ones[i] = 1;
+            for (int m = 0; m < 8; m++)
+            {
+                if (m < 4 ? !c.U8X : !c.U8H) continue;
+                int n = m < 4 ? c.P.InputSize : state; // ≥ 32: tail step at n − 16 against ones whose counted part is 0
+                short* onesT = c.Tail; // (16 of its entries; Row rewrites Tail before each use)
+                int full = n & ~15;
+                for (int j = 0; j < 16; j++) onesT[j] = (short)(n - 16 + j >= full ? 1 : 0);
+                for (int c8 = 0; c8 < state; c8 += 8)
+                {
+                    int i1 = c8 + 1 < last ? c8 + 1 : last, i2 = c8 + 2 < last ? c8 + 2 : last, i3 = c8 + 3 < last ? c8 + 3 : last;
+                    int i4 = c8 + 4 < last ? c8 + 4 : last, i5 = c8 + 5 < last ? c8 + 5 : last, i6 = c8 + 6 < last ? c8 + 6 : last;
+                    int i7 = c8 + 7 < last ? c8 + 7 : last;
+                    Vector256<int> sum = Dot8Avx2(ones, onesT, full, n, n - 16, RowPtr(ref c, m, c8, n), RowPtr(ref c, m, i1, n), RowPtr(ref c, m, i2, n),
+                        RowPtr(ref c, m, i3, n), RowPtr(ref c, m, i4, n), RowPtr(ref c, m, i5, n), RowPtr(ref c, m, i6, n), RowPtr(ref c, m, i7, n));
+                    Avx.Store(c.WSum + m * c.StateR + c8, sum);
+                }
+            }
+        }
+
+        /// <summary>x ^ 0x80 (x + 128 as u8) at dst, and the tail block: dst's last 32 bytes with those of the full 32-byte steps zeroed (n ≥ 32).</summary>
+        static void FlipSign(sbyte* v, int n, byte* dst, byte* tail)
+        {
+            int i = 0;
+            for (; i + 32 <= n; i += 32) Avx.Store(dst + i, Avx.LoadVector256((byte*)v + i) ^ Vector256.Create((byte)0x80));
+            for (; i < n; i++) dst[i] = (byte)(v[i] ^ 0x80);
+            int full = n & ~31;
+            for (int j = 0; j < 32; j++) tail[j] = n - 32 + j >= full ? dst[n - 32 + j] : (byte)0;
+        }
+
+        /// <summary>
+        /// 8 rows · the u8 row xs (x + 128) with vpdpbusd (4 u8·s8 products per int32 lane, wrapping): full steps
+        /// of 32, then, when n % 32 ≠ 0, each row's last 32 bytes against xt (n ≥ 32).
+        /// </summary>
+        static Vector256<int> Dot8VnniU8(byte* xs, byte* xt, int full, int n,
+            sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
+        {
+            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int i = 0; i < full; i += 32)
+            {
+                Vector256<byte> v = Avx.LoadVector256(xs + i);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, v, Avx.LoadVector256(w0 + i));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Avx.LoadVector256(w1 + i));
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, v, Avx.LoadVector256(w2 + i));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, v, Avx.LoadVector256(w3 + i));
+                a4 = AvxVnni.MultiplyWideningAndAdd(a4, v, Avx.LoadVector256(w4 + i));
+                a5 = AvxVnni.MultiplyWideningAndAdd(a5, v, Avx.LoadVector256(w5 + i));
+                a6 = AvxVnni.MultiplyWideningAndAdd(a6, v, Avx.LoadVector256(w6 + i));
+                a7 = AvxVnni.MultiplyWideningAndAdd(a7, v, Avx.LoadVector256(w7 + i));
+            }
+            if (full < n)
+            {
+                int t = n - 32;
+                Vector256<byte> v = Avx.LoadVector256(xt);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, v, Avx.LoadVector256(w0 + t));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Avx.LoadVector256(w1 + t));
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, v, Avx.LoadVector256(w2 + t));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, v, Avx.LoadVector256(w3 + t));
+                a4 = AvxVnni.MultiplyWideningAndAdd(a4, v, Avx.LoadVector256(w4 + t));
+                a5 = AvxVnni.MultiplyWideningAndAdd(a5, v, Avx.LoadVector256(w5 + t));
+                a6 = AvxVnni.MultiplyWideningAndAdd(a6, v, Avx.LoadVector256(w6 + t));
+                a7 = AvxVnni.MultiplyWideningAndAdd(a7, v, Avx.LoadVector256(w7 + t));
             }
             return Reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
         }
