@@ -98,7 +98,7 @@ namespace Mote.Kernels.Simd
 
         /// <summary>RoundingDivideByPOT with one exponent e in [0, 31] for all lanes (see <see cref="Requant.Apply"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector128<int> Rdbpot128(Vector128<int> x, int e)
+        internal static Vector128<int> Rdbpot128(Vector128<int> x, int e)
         {
             int m = (int)((1L << e) - 1);
             Vector128<int> threshold = Vector128.Create(m >> 1) - Vector128.ShiftRightArithmetic(x, 31);
@@ -106,7 +106,7 @@ namespace Mote.Kernels.Simd
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> Rdbpot256(Vector256<int> x, int e)
+        internal static Vector256<int> Rdbpot256(Vector256<int> x, int e)
         {
             int m = (int)((1L << e) - 1);
             Vector256<int> threshold = Vector256.Create(m >> 1) - Avx2.ShiftRightArithmetic(x, 31);

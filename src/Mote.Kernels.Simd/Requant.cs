@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
 
@@ -86,6 +87,19 @@ namespace Mote.Kernels.Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> Apply(Vector128<int> acc, int* t, Vector128<int> outputOffset, Vector128<int> min, Vector128<int> max)
         {
+            if (AdvSimd.Arm64.IsSupported)
+            {
+                // ARM64 (round 4): sqrdmulh is SaturatingRoundingDoublingHighMul exactly (floor((a·b + 2^30) / 2^31),
+                // int.MinValue² saturating to int.MaxValue). srshl by −right rounds ties up; RoundingDivideByPOT rounds
+                // them away from zero, so negative x first gets −1 (saturating: int.MinValue stays, and still divides
+                // to int.MinValue >> right). Proven under qemu by tools/arm64-check against a C oracle.
+                Vector128<int> y = AdvSimd.Multiply(AdvSimd.Add(acc, *(Vector128<int>*)t), *(Vector128<int>*)(t + 8));
+                y = AdvSimd.MultiplyRoundedDoublingSaturateHigh(y, *(Vector128<int>*)(t + 4));
+                Vector128<int> negRight = AdvSimd.Negate(*(Vector128<int>*)(t + 12));
+                Vector128<int> fixup = AdvSimd.ShiftRightArithmetic(AdvSimd.And(y, negRight), 31);
+                y = AdvSimd.ShiftArithmeticRounded(AdvSimd.AddSaturate(y, fixup), negRight);
+                return AdvSimd.Min(AdvSimd.Max(AdvSimd.Add(y, outputOffset), min), max);
+            }
             Vector128<int> x = (acc + *(Vector128<int>*)t) * *(Vector128<int>*)(t + 8); // wrapping: + bias, · 2^left
             x = HighMul(x, *(Vector128<int>*)(t + 4));
             // RoundingDivideByPOT: floor shift, +1 when the remainder is above half (at least half for x < 0).
@@ -158,6 +172,8 @@ namespace Mote.Kernels.Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> HighMul(Vector128<int> a, Vector128<int> b)
         {
+            // ARM64 (round 4): sqrdmulh computes exactly this, saturation included (tools/arm64-check runs it under qemu).
+            if (AdvSimd.IsSupported) return AdvSimd.MultiplyRoundedDoublingSaturateHigh(a, b);
             Vector128<long> nudge = Vector128.Create(1L << 30);
             Vector128<int> r;
             if (Sse41.IsSupported)
@@ -170,7 +186,7 @@ namespace Mote.Kernels.Simd
             }
             else
             {
-                // Portable (ARM64 too): int64 products of the widened halves.
+                // Portable (other Vector128 hardware): int64 products of the widened halves.
                 Vector128<long> lo = Vector128.ShiftRightLogical(Vector128.WidenLower(a) * Vector128.WidenLower(b) + nudge, 31);
                 Vector128<long> hi = Vector128.ShiftRightLogical(Vector128.WidenUpper(a) * Vector128.WidenUpper(b) + nudge, 31);
                 r = Vector128.Narrow(lo, hi);
@@ -182,6 +198,8 @@ namespace Mote.Kernels.Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<int> ShiftRightVariable(Vector128<int> x, Vector128<int> s)
         {
+            // AdvSimd first: crossgen2's arm64 code asks the runtime about Avx2 (a call), about AdvSimd not.
+            if (AdvSimd.IsSupported) return AdvSimd.ShiftArithmetic(x, AdvSimd.Negate(s));      // sshl by −s
             if (Avx2.IsSupported) return Avx2.ShiftRightArithmeticVariable(x, s.AsUInt32()); // vpsravd
             return Vector128.Create(x.GetElement(0) >> s.GetElement(0), x.GetElement(1) >> s.GetElement(1),
                 x.GetElement(2) >> s.GetElement(2), x.GetElement(3) >> s.GetElement(3));

@@ -47,6 +47,30 @@ namespace Mote.Kernels.Simd
         public override void Add(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
             => Simd.Add.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
 
+        public override void MaxPool2D(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.MaxPool2D.Eval(p, input, inputStart, output, outputStart);
+
+        public override void AveragePool2D(PoolParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.AveragePool2D.Eval(p, input, inputStart, output, outputStart);
+
+        public override void AddInt16(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
+            => Simd.AddInt16.Eval(p, input1, input1Start, input2, input2Start, output, outputStart);
+
+        public override void SubInt16(AddParams p, byte[] input1, int input1Start, byte[] input2, int input2Start, byte[] output, int outputStart)
+            => Simd.Sub.EvalInt16(p, input1, input1Start, input2, input2Start, output, outputStart);
+
+        public override void LeakyReluInt16(LeakyReluParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.LeakyReluInt16.Eval(p, input, inputStart, output, outputStart);
+
+        public override void Pad(PadParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.Pad.Eval(p, input, inputStart, output, outputStart);
+
+        public override void Quantize(RequantizeParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.Quantize.Eval(p, input, inputStart, output, outputStart);
+
+        public override void StridedSlice(StridedSliceParams p, byte[] input, int inputStart, byte[] output, int outputStart)
+            => Simd.StridedSlice.Eval(p, input, inputStart, output, outputStart);
+
         public override void UnidirectionalSequenceLstm(UnidirectionalSequenceLstmParams p, byte[][] inputs, int[] starts,
             byte[] output, int outputStart, short[] scratch)
             => Simd.UnidirectionalSequenceLstm.Eval(p, inputs, starts, output, outputStart, scratch);

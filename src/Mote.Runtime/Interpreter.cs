@@ -96,7 +96,8 @@ namespace Mote.Runtime
         public byte[] Arena { get { return arena; } }
 
         /// <summary>
-        /// Implementations of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED to use instead of the
+        /// Implementations of the operators <see cref="KernelSet"/> lists (CONV_2D, DEPTHWISE_CONV_2D,
+        /// FULLY_CONNECTED, ADD, pooling, int16 SUB / LEAKY_RELU, PAD, QUANTIZE, STRIDED_SLICE) to use instead of the
         /// reference kernels (e.g. Mote.Kernels.Simd's, bit-exact with them); null = reference.
         /// </summary>
         public KernelSet Kernels { get { return kernels; } set { kernels = value; } }
@@ -257,8 +258,12 @@ namespace Mote.Runtime
                     else
                     {
                         AddParams ap = (AddParams)p;
-                        // The kernel set serves int8 only; int16 (and int32 above) always run the reference kernel.
-                        if (ap.ElementType == DataType.Int16) AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        // int32 (above) always runs the reference kernel.
+                        if (ap.ElementType == DataType.Int16)
+                        {
+                            if (kernels != null) kernels.AddInt16(ap, in0, in0Start, in1, in1Start, output, outStart);
+                            else AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        }
                         else if (kernels != null) kernels.Add(ap, in0, in0Start, in1, in1Start, output, outStart);
                         else Add.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
                     }
@@ -266,16 +271,19 @@ namespace Mote.Runtime
                 case OpCode.Sub:
                     {
                         AddParams sp = (AddParams)p;
-                        if (sp.ElementType == DataType.Int16) Sub.EvalInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
-                        else Sub.Eval(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        if (sp.ElementType != DataType.Int16) Sub.Eval(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else if (kernels != null) kernels.SubInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Sub.EvalInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
                     }
                     break;
                 case OpCode.AveragePool2D:
                     if (((PoolParams)p).ElementType == DataType.Int16) AveragePool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
+                    else if (kernels != null) kernels.AveragePool2D((PoolParams)p, in0, in0Start, output, outStart);
                     else AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.MaxPool2D:
                     if (((PoolParams)p).ElementType == DataType.Int16) MaxPool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
+                    else if (kernels != null) kernels.MaxPool2D((PoolParams)p, in0, in0Start, output, outStart);
                     else MaxPool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Softmax:
@@ -305,8 +313,9 @@ namespace Mote.Runtime
                 case OpCode.LeakyRelu:
                     {
                         LeakyReluParams lp = (LeakyReluParams)p;
-                        if (lp.ElementType == DataType.Int16) LeakyReluInt16.Eval(lp, in0, in0Start, output, outStart);
-                        else LeakyRelu.Eval(lp, in0, in0Start, output, outStart);
+                        if (lp.ElementType != DataType.Int16) LeakyRelu.Eval(lp, in0, in0Start, output, outStart);
+                        else if (kernels != null) kernels.LeakyReluInt16(lp, in0, in0Start, output, outStart);
+                        else LeakyReluInt16.Eval(lp, in0, in0Start, output, outStart);
                     }
                     break;
                 case OpCode.Relu:
@@ -316,13 +325,15 @@ namespace Mote.Runtime
                     Relu6.Eval((Relu6Params)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Pad:
-                    Pad.Eval((PadParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.Pad((PadParams)p, in0, in0Start, output, outStart);
+                    else Pad.Eval((PadParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Concatenation:
                     Concatenation.Eval((ConcatenationParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.Quantize:
-                    Quantize.Eval((RequantizeParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.Quantize((RequantizeParams)p, in0, in0Start, output, outStart);
+                    else Quantize.Eval((RequantizeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.HardSwish:
                     HardSwish.Eval((HardSwishParams)p, in0, in0Start, output, outStart);
@@ -369,7 +380,8 @@ namespace Mote.Runtime
                     Dequantize.Eval((DequantizeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.StridedSlice:
-                    StridedSlice.Eval((StridedSliceParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.StridedSlice((StridedSliceParams)p, in0, in0Start, output, outStart);
+                    else StridedSlice.Eval((StridedSliceParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Transpose:
                     Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);

@@ -148,6 +148,56 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void MaxPool2D_RandomShapesPaddingStridesClippedAndEmptyWindows_BitExactWithReference()
+        {
+            for (int seed = 0; seed < 300; seed++)
+                Assert.Null(RandomCases.Pool(seed, average: false));
+        }
+
+        [Fact]
+        public void AveragePool2D_RandomShapesPaddingStridesClippedAndEmptyWindows_BitExactWithReference()
+        {
+            for (int seed = 0; seed < 300; seed++)
+                Assert.Null(RandomCases.Pool(seed, average: true));
+        }
+
+        [Fact]
+        public void AddInt16AndSubInt16_Lengths0To65EdgeParametersAndBroadcast_BitExactWithReference()
+        {
+            Assert.True(RandomCases.AddInt16Sweep() > 3000);
+        }
+
+        [Fact]
+        public void LeakyReluInt16_Lengths0To65EdgeMultipliersAndShifts_BitExactWithReference()
+        {
+            Assert.True(RandomCases.LeakyReluInt16Sweep() > 1900);
+        }
+
+        [Fact]
+        public void Quantize_AllIntegerTypePairsLengths0To65EdgeParameters_BitExactWithReference()
+        {
+            Assert.True(RandomCases.QuantizeSweep() > 8000);
+        }
+
+        [Fact]
+        public void Pad_RandomShapesPaddingsAndValuesInt8Int16_BitExactWithReference()
+        {
+            Assert.Equal(1500, RandomCases.PadSweep());
+        }
+
+        [Fact]
+        public void StridedSlice_RandomShapesStartsStepsElementSizes_BitExactWithReference()
+        {
+            Assert.Equal(2000, RandomCases.StridedSliceSweep());
+        }
+
+        [Fact]
+        public void Int16ElementwiseAndCopyOps_AliasedBuffers_MatchReferenceOrder()
+        {
+            Assert.Equal(6 * 5 * 5, RandomCases.AliasSweep());
+        }
+
+        [Fact]
         public void Conv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

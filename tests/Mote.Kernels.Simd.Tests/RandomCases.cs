@@ -232,6 +232,40 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         /// <summary>
+        /// One MAX_POOL_2D or AVERAGE_POOL_2D case: random batches, image, channels 1..70 (vector blocks and
+        /// tails), filter, stride and padding (including windows clipped at every border, filters larger
+        /// than the image, and a padding so large that some windows are empty), edge inputs and activation
+        /// ranges. Returns null when SIMD == reference.
+        /// </summary>
+        public static string Pool(int seed, bool average)
+        {
+            var r = new Random(seed * 7919 + (average ? 1 : 0));
+            int mode = seed % 9 == 7 ? 1 : seed % 9 == 8 ? 2 : 0;
+            var p = new PoolParams
+            {
+                Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(9), InputWidth = 1 + r.Next(9),
+                Channels = seed % 4 == 0 ? 1 + r.Next(70) : new[] { 1, 15, 16, 17, 32, 33, 64 }[r.Next(7)],
+                FilterHeight = 1 + r.Next(5), FilterWidth = 1 + r.Next(5), StrideHeight = 1 + r.Next(3), StrideWidth = 1 + r.Next(3),
+                ActivationMin = -128, ActivationMax = 127,
+            };
+            if (seed % 20 == 13) { p.FilterHeight = 12; p.FilterWidth = 11; } // wider than the image: every window clipped
+            p.PadTop = seed % 31 == 5 ? p.FilterHeight + 2 : r.Next(p.FilterHeight); // the former leaves some windows empty
+            p.PadLeft = r.Next(p.FilterWidth);
+            p.OutputHeight = Math.Max(1, (p.InputHeight + 2 * p.PadTop - p.FilterHeight) / p.StrideHeight + 1);
+            p.OutputWidth = Math.Max(1, (p.InputWidth + 2 * p.PadLeft - p.FilterWidth) / p.StrideWidth + 1);
+            if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+            int s = r.Next(5), so = r.Next(5);
+            var input = new byte[s + p.Batches * p.InputHeight * p.InputWidth * p.Channels];
+            Fill(r, input, mode);
+            int n = p.Batches * p.OutputHeight * p.OutputWidth * p.Channels;
+            var expected = new byte[so + n + 3]; var actual = new byte[so + n + 3];
+            for (int i = 0; i < expected.Length; i++) expected[i] = actual[i] = (byte)(i * 37);
+            if (average) { Reference.AveragePool2D.Eval(p, input, s, expected, so); Simd.AveragePool2D.Eval(p, input, s, actual, so); }
+            else { Reference.MaxPool2D.Eval(p, input, s, expected, so); Simd.MaxPool2D.Eval(p, input, s, actual, so); }
+            return Diff(expected, actual, $"{(average ? "average" : "max")} pool seed {seed} in {p.Batches}x{p.InputHeight}x{p.InputWidth}x{p.Channels} filter {p.FilterHeight}x{p.FilterWidth} stride {p.StrideHeight},{p.StrideWidth} pad {p.PadTop},{p.PadLeft}");
+        }
+
+        /// <summary>
         /// <see cref="Requant"/> against <see cref="FixedPoint.RequantizeChannel(int, byte[], int, byte[], int, int, int, int, int, int, int)"/>:
         /// every shift -31..30 × edge multipliers (0, 1, 2^30, 2^31-1, int.MinValue, -1, random) × edge
         /// accumulators (int.MinValue, int.MaxValue, ±1, 0, rounding ties, random) × bias (none, int.MaxValue wrap),
@@ -434,6 +468,325 @@ namespace Mote.Kernels.Simd.Tests
             n += RequantSweep();
             n += LstmSweep();
             n += LstmActivationSweep();
+
+            for (int seed = 0; seed < 300; seed++, n += 2)
+            {
+                var d = Pool(seed, false) ?? Pool(seed, true);
+                if (d != null) throw new Exception(d);
+            }
+            n += ElementwiseInt16AndCopySweep();
+            return n;
+        }
+
+        // ------------------------------------------------------------------ round 4: int16 element-wise and copy ops
+
+        /// <summary>Every round-4 sweep (ADD/SUB int16, LEAKY_RELU int16, QUANTIZE, PAD, STRIDED_SLICE, aliasing); returns the number of cases, throws on the first mismatch.</summary>
+        public static int ElementwiseInt16AndCopySweep()
+        {
+            int n = 0;
+            n += Sweep(AddInt16Sweep);
+            n += Sweep(LeakyReluInt16Sweep);
+            n += Sweep(QuantizeSweep);
+            n += Sweep(PadSweep);
+            n += Sweep(StridedSliceSweep);
+            n += Sweep(AliasSweep);
+            return n;
+        }
+
+        static int Sweep(Func<int> sweep) => sweep();
+
+        static void Check(string diff) { if (diff != null) throw new Exception(diff); }
+
+        static short Int16Value(Random r, int mode, int i) => mode switch
+        {
+            1 => short.MinValue,
+            2 => short.MaxValue,
+            3 => i % 3 == 0 ? short.MaxValue : i % 3 == 1 ? short.MinValue : (short)0,
+            _ => (short)r.Next(-32768, 32768),
+        };
+
+        static void FillInt16(Random r, byte[] a, int start, int count, int mode)
+        {
+            for (int i = 0; i < count; i++) BitConverter.TryWriteBytes(a.AsSpan(start + 2 * i), Int16Value(r, mode, i));
+        }
+
+        static byte[] Canvas(int length)
+        {
+            var b = new byte[length];
+            for (int i = 0; i < b.Length; i++) b[i] = (byte)(i * 37 + 11);
+            return b;
+        }
+
+        /// <summary>
+        /// One int16 ADD (or SUB) case: <paramref name="length"/> elements with the output's shape or, every fourth seed, a
+        /// broadcast case (a [1,1,1,n] row against many rows, the last dimension broadcast, or random 1s). Parameters as TFLM
+        /// prepares them (LeftShift 15, zero offsets, multipliers in [2^30, 2^31), shifts down to -31) with edges mixed in:
+        /// offsets ±32768-ish, shifts 0 and -31, multipliers 0, 1 and int.MaxValue, LeftShift 0..31 (wrapping), clamped
+        /// activation ranges, odd (unaligned) byte starts, all -32768 / all 32767 / alternating data.
+        /// </summary>
+        public static string AddInt16(int seed, int length, bool subtract)
+        {
+            var r = new Random(seed * 7919 + length * 31 + (subtract ? 1 : 0));
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : seed % 7 == 4 ? 3 : 0;
+            int Mult() => seed % 11 == 3 ? new[] { 0, 1, int.MaxValue }[r.Next(3)] : (1 << 30) + r.Next(1 << 30);
+            int Shift() => seed % 13 == 2 ? new[] { 0, -31 }[r.Next(2)] : -r.Next(20);
+            int Zp() => seed % 5 == 1 ? 32768 : seed % 5 == 2 ? -32767 : seed % 3 == 0 ? 0 : r.Next(-300, 300);
+            var p = new AddParams
+            {
+                ElementType = Runtime.Format.DataType.Int16,
+                LeftShift = seed % 17 == 9 ? r.Next(32) : 15,
+                Input1Offset = Zp(), Input1Multiplier = Mult(), Input1Shift = Shift(),
+                Input2Offset = Zp(), Input2Multiplier = Mult(), Input2Shift = Shift(),
+                OutputOffset = seed % 3 == 0 ? 0 : r.Next(-32768, 32768), OutputMultiplier = Mult(), OutputShift = Shift(),
+                ActivationMin = -32768, ActivationMax = 32767, FlatSize = length,
+            };
+            if (r.Next(3) == 0) { p.ActivationMin = r.Next(-32768, 0); p.ActivationMax = r.Next(0, 32768); }
+            if (seed % 23 == 11) p.Input2Shift = 1;                                   // outside TFLM's range: the reference kernel
+            if (seed % 23 == 12) { p.ActivationMin = -40000; p.ActivationMax = 40000; } // wider than int16: the reference kernel (wraps)
+            int n1 = length, n2 = length, no = length;
+            if (seed % 4 == 0)
+            {
+                p.Broadcast = true;
+                int kind = seed / 4 % 3;
+                p.OutputShape = new[] { 1 + r.Next(2), 1 + r.Next(3), 1 + r.Next(4), Math.Max(1, length) };
+                p.Input1Shape = (int[])p.OutputShape.Clone(); p.Input2Shape = (int[])p.OutputShape.Clone();
+                int[] small = r.Next(2) == 0 ? p.Input2Shape : p.Input1Shape;
+                if (kind == 0) { small[0] = small[1] = small[2] = 1; }                 // a bias row for every output row (cached once)
+                else if (kind == 1) { small[3] = 1; if (r.Next(2) == 0) small[1] = 1; } // the last dimension broadcast (splat)
+                else for (int d = 0; d < 4; d++) { p.Input1Shape[d] = r.Next(2) == 0 ? 1 : p.OutputShape[d]; p.Input2Shape[d] = r.Next(2) == 0 ? 1 : p.OutputShape[d]; }
+                n1 = p.Input1Shape[0] * p.Input1Shape[1] * p.Input1Shape[2] * p.Input1Shape[3];
+                n2 = p.Input2Shape[0] * p.Input2Shape[1] * p.Input2Shape[2] * p.Input2Shape[3];
+                no = p.OutputShape[0] * p.OutputShape[1] * p.OutputShape[2] * p.OutputShape[3];
+                p.FlatSize = no;
+            }
+            int s1 = r.Next(5), s2 = r.Next(5), so = r.Next(5);
+            var a = new byte[s1 + 2 * n1 + 1]; var b = new byte[s2 + 2 * n2 + 1];
+            FillInt16(r, a, s1, n1, mode); FillInt16(r, b, s2, n2, mode == 3 ? 0 : mode);
+            var expected = Canvas(so + 2 * no + 3); var actual = Canvas(so + 2 * no + 3);
+            if (subtract)
+            {
+                Reference.Sub.EvalInt16(p, a, s1, b, s2, expected, so);
+                Simd.Sub.EvalInt16(p, a, s1, b, s2, actual, so);
+            }
+            else
+            {
+                Reference.AddInt16.Eval(p, a, s1, b, s2, expected, so);
+                Simd.AddInt16.Eval(p, a, s1, b, s2, actual, so);
+            }
+            return Diff(expected, actual, $"{(subtract ? "sub" : "add")} int16 seed {seed} length {length} broadcast {p.Broadcast} " +
+                $"shifts {p.LeftShift},{p.Input1Shift},{p.Input2Shift},{p.OutputShift} offsets {p.Input1Offset},{p.Input2Offset},{p.OutputOffset}");
+        }
+
+        public static int AddInt16Sweep()
+        {
+            int n = 0;
+            foreach (bool subtract in new[] { false, true })
+            {
+                for (int length = 0; length <= 4 * 16 + 1; length++)
+                    for (int seed = 0; seed < 24; seed++, n++) Check(AddInt16(seed, length, subtract));
+                for (int seed = 0; seed < 24; seed++, n++) Check(AddInt16(seed, 700 + 37 * seed, subtract));
+            }
+            return n;
+        }
+
+        /// <summary>
+        /// One int16 LEAKY_RELU case: offsets 0 (TFLM int16) or edges, identity multiplier/shift and alpha multiplier/shift
+        /// as Prepare makes them (multipliers in [2^30, 2^31), shifts -20..1) with edges: shifts -31 and 31, multipliers 0, 1,
+        /// int.MaxValue, a negative alpha and int.MinValue; edge data.
+        /// </summary>
+        public static string LeakyReluInt16(int seed, int length)
+        {
+            var r = new Random(seed * 15485863 + length);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : seed % 7 == 4 ? 3 : 0;
+            int Mult() => seed % 11 == 3 ? new[] { 0, 1, int.MaxValue }[r.Next(3)] : (1 << 30) + r.Next(1 << 30);
+            int Shift() => seed % 13 == 2 ? new[] { -31, 31, 0 }[r.Next(3)] : -r.Next(21) + (r.Next(4) == 0 ? 1 : 0);
+            var p = new LeakyReluParams
+            {
+                ElementType = Runtime.Format.DataType.Int16, Size = length,
+                InputOffset = seed % 5 == 1 ? 32768 : seed % 5 == 2 ? -32767 : seed % 3 == 0 ? 0 : r.Next(-500, 500),
+                OutputOffset = seed % 3 == 0 ? 0 : r.Next(-32768, 32768),
+                IdentityMultiplier = Mult(), IdentityShift = Shift(), AlphaMultiplier = Mult(), AlphaShift = Shift(),
+            };
+            if (seed % 4 == 1) p.AlphaMultiplier = -p.AlphaMultiplier;
+            if (seed % 19 == 7) p.AlphaMultiplier = int.MinValue;
+            int si = r.Next(5), so = r.Next(5);
+            var x = new byte[si + 2 * length + 1];
+            FillInt16(r, x, si, length, mode);
+            var expected = Canvas(so + 2 * length + 3); var actual = Canvas(so + 2 * length + 3);
+            Reference.LeakyReluInt16.Eval(p, x, si, expected, so);
+            Simd.LeakyReluInt16.Eval(p, x, si, actual, so);
+            return Diff(expected, actual, $"leaky_relu int16 seed {seed} length {length} alpha {p.AlphaMultiplier}>>{p.AlphaShift} identity {p.IdentityMultiplier}>>{p.IdentityShift} offsets {p.InputOffset},{p.OutputOffset}");
+        }
+
+        public static int LeakyReluInt16Sweep()
+        {
+            int n = 0;
+            for (int length = 0; length <= 4 * 16 + 1; length++)
+                for (int seed = 0; seed < 30; seed++, n++) Check(LeakyReluInt16(seed, length));
+            for (int seed = 0; seed < 20; seed++, n++) Check(LeakyReluInt16(seed, 900 + 41 * seed));
+            return n;
+        }
+
+        static readonly int[] IntTypes = { Runtime.Format.DataType.Int8, Runtime.Format.DataType.Int16, Runtime.Format.DataType.Int32 };
+
+        /// <summary>
+        /// One integer QUANTIZE case for type pair (<paramref name="inType"/>, <paramref name="outType"/>): offsets at the
+        /// type's limits or random, multipliers in [2^30, 2^31) or 0 / 1 / int.MaxValue, shifts -31..31 (edges mixed in),
+        /// data random or at the input type's limits (int32: int.MinValue / int.MaxValue, wrapping the offset add).
+        /// </summary>
+        public static string Quantize(int seed, int length, int inType, int outType)
+        {
+            var r = new Random(seed * 104723 + length * 7 + inType * 3 + outType);
+            int inSize = Runtime.Format.DataType.Size(inType), outSize = Runtime.Format.DataType.Size(outType);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : seed % 7 == 4 ? 3 : 0;
+            int lim = inType == Runtime.Format.DataType.Int8 ? 128 : inType == Runtime.Format.DataType.Int16 ? 32768 : 1 << 30;
+            var p = new RequantizeParams
+            {
+                Size = length, InputType = inType, OutputType = outType,
+                InputOffset = seed % 5 == 1 ? lim : seed % 5 == 2 ? -lim + 1 : seed % 3 == 0 ? 0 : r.Next(-lim, lim),
+                OutputOffset = seed % 3 == 0 ? 0 : seed % 5 == 3 ? (outSize == 1 ? 127 : outSize == 2 ? -32768 : int.MaxValue) : r.Next(-200, 200),
+                OutputMultiplier = seed % 11 == 3 ? new[] { 0, 1, int.MaxValue }[r.Next(3)] : (1 << 30) + r.Next(1 << 30),
+                OutputShift = seed % 13 == 2 ? new[] { -31, 31, 0 }[r.Next(3)] : r.Next(-24, 8),
+            };
+            int si = r.Next(5), so = r.Next(5);
+            var x = new byte[si + inSize * length + 1];
+            for (int i = 0; i < length; i++)
+            {
+                long v = mode == 1 ? long.MinValue : mode == 2 ? long.MaxValue : mode == 3 ? (i % 2 == 0 ? long.MinValue : long.MaxValue) : r.NextInt64();
+                int bits = 8 * inSize;
+                long clamped = mode == 0 ? (v >> (64 - bits)) : v < 0 ? -(1L << (bits - 1)) : (1L << (bits - 1)) - 1;
+                for (int k = 0; k < inSize; k++) x[si + inSize * i + k] = (byte)(clamped >> (8 * k));
+            }
+            var expected = Canvas(so + outSize * length + 3); var actual = Canvas(so + outSize * length + 3);
+            Reference.Quantize.Eval(p, x, si, expected, so);
+            Simd.Quantize.Eval(p, x, si, actual, so);
+            return Diff(expected, actual, $"quantize {inType}->{outType} seed {seed} length {length} mult {p.OutputMultiplier} shift {p.OutputShift} offsets {p.InputOffset},{p.OutputOffset}");
+        }
+
+        public static int QuantizeSweep()
+        {
+            int n = 0;
+            foreach (int inType in IntTypes)
+                foreach (int outType in IntTypes)
+                {
+                    for (int length = 0; length <= 4 * 16 + 1; length++)
+                        for (int seed = 0; seed < 14; seed++, n++) Check(Quantize(seed, length, inType, outType));
+                    for (int seed = 0; seed < 8; seed++, n++) Check(Quantize(seed, 500 + 53 * seed, inType, outType));
+                }
+            return n;
+        }
+
+        /// <summary>
+        /// One PAD case: a random 5-D input (dimensions 0..5, mostly 1..5), paddings 0..3 per side on random dimensions,
+        /// int8 or int16, pad values at the limits, with equal bytes (0, -1, 0x0101) or random, odd byte starts.
+        /// </summary>
+        public static string Pad(int seed)
+        {
+            var r = new Random(seed * 31337);
+            int es = seed % 2 == 0 ? 2 : 1;
+            var p = new PadParams
+            {
+                ElementSize = es, InputShape = new int[5], OutputShape = new int[5], LeftPadding = new int[5], RightPadding = new int[5],
+                PadValue = es == 2 ? new[] { -32768, 32767, 0, -1, 0x0101, r.Next(-32768, 32768) }[seed / 2 % 6] : new[] { -128, 127, 0, -1, r.Next(-128, 128) }[seed / 2 % 5],
+            };
+            for (int d = 0; d < 5; d++)
+            {
+                p.InputShape[d] = seed % 53 == 7 && d == 2 ? 0 : d < 5 - (1 + seed % 5) ? 1 : 1 + r.Next(r.Next(3) == 0 ? 9 : 4);
+                if (r.Next(3) == 0) { p.LeftPadding[d] = r.Next(4); p.RightPadding[d] = r.Next(4); }
+                p.OutputShape[d] = p.InputShape[d] + p.LeftPadding[d] + p.RightPadding[d];
+            }
+            int inElems = 1, outElems = 1;
+            for (int d = 0; d < 5; d++) { inElems *= p.InputShape[d]; outElems *= p.OutputShape[d]; }
+            int si = r.Next(5), so = r.Next(5);
+            var x = new byte[si + es * inElems + 1];
+            for (int i = 0; i < x.Length; i++) x[i] = (byte)r.Next(256);
+            var expected = Canvas(so + es * outElems + 3); var actual = Canvas(so + es * outElems + 3);
+            Reference.Pad.Eval(p, x, si, expected, so);
+            Simd.Pad.Eval(p, x, si, actual, so);
+            return Diff(expected, actual, $"pad seed {seed} es {es} in [{string.Join(",", p.InputShape)}] left [{string.Join(",", p.LeftPadding)}] right [{string.Join(",", p.RightPadding)}] value {p.PadValue}");
+        }
+
+        public static int PadSweep()
+        {
+            int n = 0;
+            for (int seed = 0; seed < 1500; seed++, n++) Check(Pad(seed));
+            return n;
+        }
+
+        /// <summary>
+        /// One STRIDED_SLICE case: a random 5-D input, element size 1, 2, 3 or 4; per axis the full range (so runs merge),
+        /// a sub-range, a single index, steps 2..3 or negative steps, sometimes a count of 0; odd byte starts.
+        /// </summary>
+        public static string StridedSlice(int seed)
+        {
+            var r = new Random(seed * 7727);
+            int es = new[] { 2, 1, 4, 3 }[seed % 4];
+            var shape = new int[5];
+            for (int d = 0; d < 5; d++) shape[d] = d < 5 - (1 + seed % 5) ? 1 : 1 + r.Next(r.Next(3) == 0 ? 12 : 5);
+            var p = new StridedSliceParams { ElementSize = es, Start = new int[5], Count = new int[5], Step = new int[5], InputStrides = new int[5] };
+            int stride = 1;
+            for (int d = 4; d >= 0; d--) { p.InputStrides[d] = stride; stride *= shape[d]; }
+            for (int d = 0; d < 5; d++)
+            {
+                int kind = r.Next(6);
+                if (kind <= 2) { p.Start[d] = 0; p.Step[d] = 1; p.Count[d] = shape[d]; }              // full axis
+                else if (kind == 3)
+                {
+                    p.Step[d] = 1; p.Start[d] = r.Next(shape[d]); p.Count[d] = 1 + r.Next(shape[d] - p.Start[d]);
+                }
+                else if (kind == 4)
+                {
+                    p.Step[d] = 2 + r.Next(2); p.Start[d] = r.Next(shape[d]); p.Count[d] = 1 + (shape[d] - 1 - p.Start[d]) / p.Step[d];
+                }
+                else
+                {
+                    p.Step[d] = -1 - r.Next(2); p.Start[d] = r.Next(shape[d]); p.Count[d] = 1 + p.Start[d] / -p.Step[d];
+                }
+            }
+            if (seed % 61 == 5) p.Count[r.Next(5)] = 0;
+            int outElems = 1;
+            for (int d = 0; d < 5; d++) outElems *= p.Count[d];
+            int si = r.Next(5), so = r.Next(5);
+            var x = new byte[si + es * stride + 1];
+            for (int i = 0; i < x.Length; i++) x[i] = (byte)r.Next(256);
+            var expected = Canvas(so + es * outElems + 3); var actual = Canvas(so + es * outElems + 3);
+            Reference.StridedSlice.Eval(p, x, si, expected, so);
+            Simd.StridedSlice.Eval(p, x, si, actual, so);
+            return Diff(expected, actual, $"strided_slice seed {seed} es {es} shape [{string.Join(",", shape)}] start [{string.Join(",", p.Start)}] count [{string.Join(",", p.Count)}] step [{string.Join(",", p.Step)}]");
+        }
+
+        public static int StridedSliceSweep()
+        {
+            int n = 0;
+            for (int seed = 0; seed < 2000; seed++, n++) Check(StridedSlice(seed));
+            return n;
+        }
+
+        /// <summary>
+        /// Buffers shared between input and output: the output exactly over the input (element-wise in place) and
+        /// shifted by one element either way (the kernels must then give the reference's in-order result, i.e. fall back).
+        /// </summary>
+        public static int AliasSweep()
+        {
+            int n = 0;
+            var r = new Random(4242);
+            foreach (int length in new[] { 1, 7, 8, 9, 33, 64 })
+                foreach (int shift in new[] { 0, -2, 2, -1, 1 })
+                {
+                    int baseStart = 8;
+                    byte[] Seeded(int len) { var b = new byte[len]; var rr = new Random(length * 100 + shift); for (int i = 0; i < b.Length; i++) b[i] = (byte)rr.Next(256); return b; }
+                    int total = baseStart * 2 + 4 * length + 8;
+                    var lp = new LeakyReluParams { ElementType = Runtime.Format.DataType.Int16, Size = length, IdentityMultiplier = 1 << 30, IdentityShift = 1, AlphaMultiplier = 1234567890, AlphaShift = -3 };
+                    { var e = Seeded(total); var a = Seeded(total); Reference.LeakyReluInt16.Eval(lp, e, baseStart, e, baseStart + shift); Simd.LeakyReluInt16.Eval(lp, a, baseStart, a, baseStart + shift); Check(Diff(e, a, $"leaky_relu alias shift {shift} length {length}")); n++; }
+                    var ap = new AddParams { ElementType = Runtime.Format.DataType.Int16, LeftShift = 15, Input1Multiplier = 1 << 30, Input1Shift = -1, Input2Multiplier = 1 << 30, Input2Shift = -1, OutputMultiplier = 1 << 30, OutputShift = -13, ActivationMin = -32768, ActivationMax = 32767, FlatSize = length };
+                    { var e = Seeded(total); var a = Seeded(total); Reference.AddInt16.Eval(ap, e, baseStart, e, baseStart + 2 * length, e, baseStart + shift); Simd.AddInt16.Eval(ap, a, baseStart, a, baseStart + 2 * length, a, baseStart + shift); Check(Diff(e, a, $"add int16 alias shift {shift} length {length}")); n++; }
+                    var qp = new RequantizeParams { Size = length, InputType = Runtime.Format.DataType.Int16, OutputType = r.Next(2) == 0 ? Runtime.Format.DataType.Int8 : Runtime.Format.DataType.Int16, OutputMultiplier = 1 << 30, OutputShift = 1 };
+                    { var e = Seeded(total); var a = Seeded(total); Reference.Quantize.Eval(qp, e, baseStart, e, baseStart + shift); Simd.Quantize.Eval(qp, a, baseStart, a, baseStart + shift); Check(Diff(e, a, $"quantize alias shift {shift} length {length}")); n++; }
+                    var pp = new PadParams { ElementSize = 2, PadValue = -5, InputShape = new[] { 1, 1, 1, 1, length }, OutputShape = new[] { 1, 1, 1, 1, length + 2 }, LeftPadding = new[] { 0, 0, 0, 0, 1 }, RightPadding = new[] { 0, 0, 0, 0, 1 } };
+                    { var e = Seeded(total); var a = Seeded(total); Reference.Pad.Eval(pp, e, baseStart, e, baseStart + shift); Simd.Pad.Eval(pp, a, baseStart, a, baseStart + shift); Check(Diff(e, a, $"pad alias shift {shift} length {length}")); n++; }
+                    var sp = new StridedSliceParams { ElementSize = 2, Start = new[] { 0, 0, 0, 0, 0 }, Count = new[] { 1, 1, 1, 1, length }, Step = new[] { 1, 1, 1, 1, 1 }, InputStrides = new[] { length, length, length, length, 1 } };
+                    { var e = Seeded(total); var a = Seeded(total); Reference.StridedSlice.Eval(sp, e, baseStart, e, baseStart + shift); Simd.StridedSlice.Eval(sp, a, baseStart, a, baseStart + shift); Check(Diff(e, a, $"strided_slice alias shift {shift} length {length}")); n++; }
+                }
             return n;
         }
     }

@@ -26,5 +26,25 @@ namespace Mote.Kernels.Simd.Tests
             Assert.Equal(expected.Length, at);
             Assert.Equal(expected, actual);
         }
+
+        /// <summary>The SIMD kernels keep the runtime's rule: a warm Invoke allocates nothing (scratch lives on the stack or in the arena).</summary>
+        [SkippableTheory]
+        [MemberData(nameof(SharedModels.Models), MemberType = typeof(SharedModels))]
+        public void SimdKernels_RepeatedInvoke_AllocatesNothing(string model)
+        {
+            var packed = SharedModels.Pack(SharedModels.ModelPath(model));
+            var it = new Interpreter(Model.Load(packed.Blob)) { Kernels = new SimdKernelSet() };
+            var rng = new System.Random(7);
+            for (int i = 0; i < it.InputCount; i++)
+            {
+                var v = it.GetInput(i);
+                for (int k = 0; k < v.Bytes; k++) v.Buffer[v.Start + k] = (byte)rng.Next(256);
+            }
+            it.Invoke(); // first call: JIT and static initialization are not the kernels' allocations
+            int runs = model.Contains("resnet_large") || model.Contains("vww") || model.Contains("person") ? 3 : 20;
+            long before = System.GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < runs; i++) it.Invoke();
+            Assert.Equal(0, System.GC.GetAllocatedBytesForCurrentThread() - before);
+        }
     }
 }

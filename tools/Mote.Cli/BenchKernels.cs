@@ -30,13 +30,13 @@ namespace Mote.Cli
         public static string Describe(string kernels) => kernels == "simd" ? "simd-" + SimdKernelSet.Description : "reference";
 
         /// <summary>Median Invoke time with the reference kernels (the interpreter's kernel set is restored).</summary>
-        public static double ReferenceMedian(Interpreter it, int warmup, int iterations)
+        public static double ReferenceMedian(Interpreter it, WarmUp warmup, int iterations)
         {
             KernelSet saved = it.Kernels;
             it.Kernels = null;
             try
             {
-                for (int i = 0; i < warmup; i++) it.Invoke();
+                warmup.Run(it);
                 var times = new double[iterations];
                 for (int i = 0; i < iterations; i++)
                 {
@@ -50,14 +50,42 @@ namespace Mote.Cli
             finally { it.Kernels = saved; }
         }
 
+        /// <summary>
+        /// Warm-up before timing: at least <c>--warmup</c> invocations and at least <c>--warmup-ms</c> of
+        /// them. Counting alone is not enough on .NET: tiered compilation runs the first ~30 calls of a
+        /// method unoptimized and swaps in optimized code only after a quiet 100 ms, so ten warm-up
+        /// invocations timed tier-0 code (seanet_add0 measured 20 µs that way, 8 µs warmed).
+        /// </summary>
+        public sealed class WarmUp
+        {
+            readonly int minIterations, minMs;
+            public double ElapsedMs { get; private set; }
+
+            public WarmUp(int minIterations, int minMs) { this.minIterations = minIterations; this.minMs = minMs; }
+
+            /// <summary>Invokes until both minimums are met; returns the number of invocations.</summary>
+            public int Run(Interpreter it)
+            {
+                long start = Stopwatch.GetTimestamp(), limit = (long)(minMs / 1000.0 * Stopwatch.Frequency);
+                int n = 0;
+                while (n < minIterations || Stopwatch.GetTimestamp() - start < limit)
+                {
+                    it.Invoke();
+                    n++;
+                }
+                ElapsedMs = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
+                return n;
+            }
+        }
+
         public struct OpTime { public int Index; public string Op; public double MedianUs; }
 
         /// <summary>Median time of every operator over <paramref name="iterations"/> in-order invocations of the whole model.</summary>
-        public static OpTime[] PerOp(Interpreter it, int warmup, int iterations)
+        public static OpTime[] PerOp(Interpreter it, WarmUp warmup, int iterations)
         {
             int n = it.Model.OperatorCount;
             var samples = new double[n, iterations];
-            for (int i = 0; i < warmup; i++) it.Invoke();
+            warmup.Run(it);
             for (int k = 0; k < iterations; k++)
                 for (int op = 0; op < n; op++)
                 {
@@ -80,9 +108,11 @@ namespace Mote.Cli
         {
             double total = 0;
             foreach (var t in ops) total += t.MedianUs;
-            o.WriteLine("  op   operator               median us   share");
+            int width = 20;
+            foreach (var t in ops) width = Math.Max(width, t.Op.Length);
+            o.WriteLine("  op   " + "operator".PadRight(width) + "  median us   share");
             foreach (var t in ops)
-                o.WriteLine($"  {t.Index,3}  {t.Op,-20} {t.MedianUs,10:F1}  {(total > 0 ? 100 * t.MedianUs / total : 0),5:F1}%");
+                o.WriteLine($"  {t.Index,3}  {t.Op.PadRight(width)} {t.MedianUs,10:F1}  {(total > 0 ? 100 * t.MedianUs / total : 0),5:F1}%");
             o.WriteLine($"  sum of per-op medians {total:F1} us");
         }
 

@@ -74,10 +74,13 @@ Usage:
       int8 as bytes). Without --output the outputs are printed. --layers writes
       every operator's output tensor as opNNN_<op>_t<tensor>.bin (the names TFLM's
       layer dumps use), to find the first layer where two runtimes disagree.
-  mote bench <model.mote> [--iterations N] [--warmup N] [--input <in.bin>] [--json]
+  mote bench <model.mote> [--iterations N] [--warmup N] [--warmup-ms MS] [--input <in.bin>] [--json]
              [--kernels reference|simd|auto] [--per-op]   (simd/auto: ratio vs reference; per-op: µs table)
       Time Invoke (median and p90 in microseconds), count bytes allocated per
       Invoke (must be 0) and report arena, blob, weights and load-time state bytes.
+      Warm-up runs at least --warmup invocations (default 10) and at least
+      --warmup-ms (default 1000): .NET compiles hot code optimized only after
+      ~30 calls and a quiet 100 ms, so a short warm-up times unoptimized code.
   mote board [--port <tty>] [--model <blob>] [--replay ecg|<stream.npy>] [--speed N] [--flash <file>] [--seconds N]
       Virtual board: the device pipeline (replay sensor, R-peak windows, LED on
       abnormal beats) and the serial protocol on <tty>, or on a new pseudo-terminal
@@ -184,7 +187,7 @@ tensor or byte offset), 2 usage error.";
 
         static readonly HashSet<string> ValueOptions = new()
         {
-            "-o", "--output", "--input", "--layers", "--iterations", "--warmup", "--calibration", "--method", "--percentile",
+            "-o", "--output", "--input", "--layers", "--iterations", "--warmup", "--warmup-ms", "--calibration", "--method", "--percentile",
             "--range", "--report", "--data", "--labels", "--metric", "--positive-class", "--samples", "--auto-samples", "--profile",
             "--kernels", "--activations", "--io", "--port", "--model", "--replay", "--speed", "--flash", "--seconds", "--count",
         };

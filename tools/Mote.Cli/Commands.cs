@@ -155,6 +155,7 @@ namespace Mote.Cli
             a.NoMorePositionals(1);
             int iterations = a.GetInt("--iterations", 100, 1);
             int warmup = a.GetInt("--warmup", 10, 0);
+            int warmupMs = a.GetInt("--warmup-ms", 1000, 0);
             string input = a.Get("--input");
             bool json = a.Has("--json");
             string kernels = BenchKernels.Parse(a.Get("--kernels"));
@@ -194,7 +195,8 @@ namespace Mote.Cli
                     for (int k = 0; k < v.Bytes; k++) v.Buffer[v.Start + k] = (byte)rng.Next(256);
                 }
             }
-            for (int i = 0; i < warmup; i++) it.Invoke();
+            var warm = new BenchKernels.WarmUp(warmup, warmupMs);
+            int warmed = warm.Run(it);
             var times = new double[iterations];
             long allocBefore = GC.GetAllocatedBytesForCurrentThread();
             for (int i = 0; i < iterations; i++)
@@ -208,8 +210,8 @@ namespace Mote.Cli
             double median = Percentile(times, 0.5), p90 = Percentile(times, 0.9);
             int weights = m.ConstantBytes;
             // With SIMD kernels, the reference median of the same model, inputs and process, for the ratio.
-            double referenceMedian = kernels == "reference" ? median : BenchKernels.ReferenceMedian(it, warmup, iterations);
-            BenchKernels.OpTime[] ops = perOp ? BenchKernels.PerOp(it, warmup, iterations) : null;
+            double referenceMedian = kernels == "reference" ? median : BenchKernels.ReferenceMedian(it, warm, iterations);
+            BenchKernels.OpTime[] ops = perOp ? BenchKernels.PerOp(it, warm, iterations) : null;
 
             if (json)
             {
@@ -220,6 +222,7 @@ namespace Mote.Cli
                     w.WriteString("model", Path.GetFileName(path));
                     w.WriteString("kernels", BenchKernels.Describe(kernels));
                     w.WriteNumber("iterations", iterations);
+                    w.WriteNumber("warmup_iterations", warmed);
                     w.WriteNumber("median_us", Math.Round(median, 2));
                     w.WriteNumber("p90_us", Math.Round(p90, 2));
                     w.WriteNumber("min_us", Math.Round(times[0], 2));
@@ -242,7 +245,7 @@ namespace Mote.Cli
             }
             else
             {
-                o.WriteLine($"{Path.GetFileName(path)}: {iterations} iterations (after {warmup} warm-up), {BenchKernels.Describe(kernels)} kernels");
+                o.WriteLine($"{Path.GetFileName(path)}: {iterations} iterations (after {warmed} warm-up invocations, {warm.ElapsedMs:F0} ms), {BenchKernels.Describe(kernels)} kernels");
                 o.WriteLine($"  median {median:F1} us, p90 {p90:F1} us, min {times[0]:F1} us");
                 if (kernels != "reference")
                     o.WriteLine($"  reference kernels: median {referenceMedian:F1} us; {referenceMedian / median:F2}x faster");

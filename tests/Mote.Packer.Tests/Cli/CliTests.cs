@@ -62,7 +62,7 @@ namespace Mote.Packer.Tests.Cli
         public void Bench_Json_HasRequiredFieldsAndZeroAllocation()
         {
             string blob = PackShared("hello_world_int8");
-            var (code, stdout, stderr) = Mote("bench", blob, "--iterations", "50", "--json");
+            var (code, stdout, stderr) = Mote("bench", blob, "--iterations", "50", "--warmup", "5", "--warmup-ms", "200", "--json");
             Assert.True(code == 0, stderr);
             using var doc = JsonDocument.Parse(stdout);
             var r = doc.RootElement;
@@ -72,6 +72,8 @@ namespace Mote.Packer.Tests.Cli
             Assert.Equal(0, r.GetProperty("allocated_bytes_per_invoke").GetDouble());
             Assert.Equal(new FileInfo(blob).Length, r.GetProperty("blob_bytes").GetInt64());
             Assert.True(r.GetProperty("p90_us").GetDouble() >= r.GetProperty("median_us").GetDouble());
+            // hello_world invokes in microseconds: 200 ms of warm-up is far more than the 5 invocations asked for.
+            Assert.True(r.GetProperty("warmup_iterations").GetInt32() > 100, stdout);
         }
 
         [SkippableFact]

@@ -91,7 +91,7 @@ namespace Mote.Packer.Tests.Models
             File.WriteAllBytes(path, packed.Blob);
             var o = new StringWriter();
             var e = new StringWriter();
-            int code = global::Mote.Cli.Cli.Run(new[] { "bench", path, "--iterations", "1", "--warmup", "0", "--json" }, o, e);
+            int code = global::Mote.Cli.Cli.Run(new[] { "bench", path, "--iterations", "1", "--warmup", "0", "--warmup-ms", "0", "--json" }, o, e);
             Assert.True(code == 0, e.ToString());
             using var doc = JsonDocument.Parse(o.ToString());
             var r = doc.RootElement;
