@@ -76,5 +76,9 @@ namespace Mote.Kernels.Simd
 
         public override void StridedSlice(StridedSliceParams p, byte[] input, int inputStart, byte[] output, int outputStart)
             => Simd.StridedSlice.Eval(p, input, inputStart, output, outputStart);
+
+        public override void UnidirectionalSequenceLstm(UnidirectionalSequenceLstmParams p, byte[][] inputs, int[] starts,
+            byte[] output, int outputStart, short[] scratch)
+            => Simd.UnidirectionalSequenceLstm.Eval(p, inputs, starts, output, outputStart, scratch);
     }
 }

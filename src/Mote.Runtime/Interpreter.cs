@@ -392,7 +392,8 @@ namespace Mote.Runtime
                     else Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.UnidirectionalSequenceLstm:
-                    UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    if (kernels != null) kernels.UnidirectionalSequenceLstm((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    else UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
                     break;
                 case OpCode.TransposeConv:
                     TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);

@@ -237,5 +237,18 @@ namespace Mote.Kernels.Simd.Tests
             for (int seed = 0; seed < 400; seed++)
                 Assert.Null(RandomCases.Depthwise(seed));
         }
+
+        [Fact]
+        public void UnidirectionalSequenceLstm_States1To70InputsBatchesTimeMajorClipEdges_BitExactWithReference()
+        {
+            Assert.True(RandomCases.LstmSweep() > 300);
+        }
+
+        [SkippableFact]
+        public void UnidirectionalSequenceLstm_Avx2SigmoidTanhEveryInt16InputAndScaling_BitExactWithReference()
+        {
+            Skip.IfNot(Avx2.IsSupported, "AVX2 is not supported in this process (the portable path uses the reference's scalar functions)");
+            Assert.Equal(65536 * (15 + 32), RandomCases.LstmActivationSweep());
+        }
     }
 }

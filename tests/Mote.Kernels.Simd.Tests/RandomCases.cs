@@ -540,6 +540,136 @@ namespace Mote.Kernels.Simd.Tests
             return n;
         }
 
+        /// <summary>
+        /// One UNIDIRECTIONAL_SEQUENCE_LSTM case: <paramref name="inputSize"/> inputs, <paramref name="stateSize"/>
+        /// neurons, batch-major or time-major with 1..3 batches and 1..6 steps; every tensor in its own array at
+        /// a random start and ending exactly at the array's end (so 16-byte row reads past a short last row would
+        /// be caught). Parameters: TFLM-like gate scales (multiplier in [2^30, 2^31), shifts putting the
+        /// accumulators around Q3.12), with edges mixed in (multipliers 0 / int.MaxValue, shifts -31 / 30,
+        /// zero points at the limits, cell clip on/off, sigmoid or tanh cell gate, cell tanh scalings of
+        /// every cell scale power -43..2); data random, at the int8/int16 limits, or alternating.
+        /// Runs the reference and the SIMD kernel on copies of the same state and compares the output and
+        /// the final hidden and cell state bytes.
+        /// </summary>
+        public static string Lstm(int seed, int inputSize, int stateSize)
+        {
+            var r = new Random(seed * 7727 + inputSize * 131 + stateSize);
+            int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : seed % 7 == 4 ? 3 : 0;
+            bool edge = seed % 5 == 4;
+            bool timeMajor = r.Next(2) == 0;
+            int power = seed % 6 == 1 ? -43 + r.Next(46) : -15 + r.Next(6); // cell state scale power (TFLM: 2^power)
+            int tanhShift = 12 + power;
+            var p = new UnidirectionalSequenceLstmParams
+            {
+                TimeMajor = timeMajor, Batches = 1 + r.Next(3), TimeSteps = 1 + r.Next(6), InputSize = inputSize, StateSize = stateSize,
+                InputOffset = ZeroPointOffset(r, seed), HiddenOffset = ZeroPointOffset(r, seed + 1),
+                CellGateSigmoid = r.Next(3) == 0, CellClip = r.Next(3) == 0 ? -1 : r.Next(4) == 0 ? 0 : r.Next(2) == 0 ? 32767 : r.Next(32768),
+                CellTanhMultiplier = tanhShift < 0 ? 3 : 0, CellTanhLeftShift = tanhShift < 0 ? -tanhShift : tanhShift,
+                HiddenZeroPoint = seed % 9 == 2 ? -128 : seed % 9 == 3 ? 127 : r.Next(-128, 128),
+            };
+            p.StepBatches = timeMajor ? p.Batches : 1;
+            int Mult() => edge && r.Next(3) == 0 ? new[] { 0, 1, int.MaxValue }[r.Next(3)] : (1 << 30) + r.Next(1 << 30);
+            int Shift(int lo, int hi) => edge && r.Next(4) == 0 ? new[] { -31, 30, 0 }[r.Next(3)] : r.Next(lo, hi + 1);
+            for (int k = 0; k < 8; k++) { p.GateMultipliers[k] = Mult(); p.GateShifts[k] = Shift(-10, 1); }
+            if (seed % 8 == 7) for (int k = 0; k < 8; k++) p.GateShifts[k] = r.Next(4, 11); // saturated gate FCs: sat16(FC(x) + FC(h)) matters
+            p.ForgetCellMultiplier = Mult(); p.ForgetCellShift = Shift(-16, -13);
+            p.InputCellMultiplier = Mult(); p.InputCellShift = Shift(-31 - power - 3, -31 - power + 2);
+            p.HiddenMultiplier = Mult(); p.HiddenShift = Shift(-26, -20);
+            if (seed % 8 == 7 && r.Next(2) == 0) { p.ForgetCellMultiplier = 1 << 30; p.ForgetCellShift = -14; } // exactly 2^-15: a gate one off shows
+            if (p.InputCellShift < -31) p.InputCellShift = -31;
+            if (p.InputCellShift > 30) p.InputCellShift = 30;
+
+            var inputs = new byte[24][];
+            var starts = new int[24];
+            for (int k = 0; k < 24; k++) starts[k] = -1;
+            byte[] Tensor(int k, int bytes, int fillMode)
+            {
+                starts[k] = r.Next(6);
+                var a = new byte[starts[k] + bytes];
+                if (fillMode == 3) for (int i = 0; i < a.Length; i++) a[i] = (byte)(i % 3 == 0 ? 0x7F : 0x80);
+                else Fill(r, a, fillMode);
+                return inputs[k] = a;
+            }
+            int rows = p.Batches * p.TimeSteps;
+            Tensor(0, rows * inputSize, mode);
+            for (int g = 0; g < 4; g++)
+            {
+                Tensor(1 + g, stateSize * inputSize, mode);
+                Tensor(5 + g, stateSize * stateSize, mode == 3 ? 0 : mode);
+                var b = Tensor(12 + g, 4 * stateSize, 0);
+                for (int o = 0; o < stateSize; o++)
+                    BitConverter.TryWriteBytes(b.AsSpan(starts[12 + g] + 4 * o), edge && r.Next(4) == 0 ? new[] { int.MinValue, int.MaxValue, 0 }[r.Next(3)] : r.Next(-200000, 200000));
+            }
+            Tensor(18, p.Batches * stateSize, mode);
+            var cell = Tensor(19, 2 * p.Batches * stateSize, 0);
+            for (int i = 0; i < p.Batches * stateSize; i++)
+            {
+                int v = mode == 1 ? -32768 : mode == 2 ? 32767 : mode == 3 ? (i % 2 == 0 ? 32767 : -32768) : r.Next(-32768, 32768);
+                BitConverter.TryWriteBytes(cell.AsSpan(starts[19] + 2 * i), (short)v);
+            }
+            var inputs2 = new byte[24][];
+            for (int k = 0; k < 24; k++) inputs2[k] = inputs[k] == null ? null : (k == 18 || k == 19 ? (byte[])inputs[k].Clone() : inputs[k]);
+            int outStart = r.Next(5);
+            var expected = new byte[outStart + rows * stateSize + 3]; var actual = new byte[expected.Length];
+            for (int i = 0; i < expected.Length; i++) expected[i] = actual[i] = (byte)(i * 37);
+            Reference.UnidirectionalSequenceLstm.Eval(p, inputs, starts, expected, outStart, new short[p.ScratchElements]);
+            Simd.UnidirectionalSequenceLstm.Eval(p, inputs2, starts, actual, outStart, new short[p.ScratchElements]);
+            string what = $"lstm seed {seed} input {inputSize} state {stateSize} batches {p.Batches} steps {p.TimeSteps} timeMajor {timeMajor} " +
+                $"sigmoidCell {p.CellGateSigmoid} clip {p.CellClip} tanh {p.CellTanhMultiplier}/{p.CellTanhLeftShift} offsets {p.InputOffset},{p.HiddenOffset}";
+            return Diff(expected, actual, what + " output") ?? Diff(inputs[18], inputs2[18], what + " hidden state") ?? Diff(inputs[19], inputs2[19], what + " cell state");
+        }
+
+        /// <summary>The LSTM sweep: state sizes 1..70 × random input sizes 0..70, and the shapes of the shared models (28/20, 257/80, ...).</summary>
+        public static int LstmSweep()
+        {
+            int n = 0;
+            var r = new Random(5);
+            for (int state = 1; state <= 4 * 16 + 6; state++)
+                for (int seed = 0; seed < 3; seed++, n++)
+                {
+                    var d = Lstm(seed + 3 * state, seed == 0 ? state - 1 : r.Next(71), state);
+                    if (d != null) throw new Exception(d);
+                }
+            for (int input = 0; input <= 4 * 16 + 1; input++, n++)
+            {
+                var d = Lstm(input, input, 1 + r.Next(24));
+                if (d != null) throw new Exception(d);
+            }
+            int[][] shapes = { new[] { 28, 20 }, new[] { 257, 80 }, new[] { 257, 128 }, new[] { 128, 128 }, new[] { 16, 16 }, new[] { 15, 17 }, new[] { 1, 1 }, new[] { 0, 9 }, new[] { 100, 33 } };
+            foreach (var s in shapes)
+                for (int seed = 0; seed < 7; seed++, n++)
+                {
+                    var d = Lstm(seed, s[0], s[1]);
+                    if (d != null) throw new Exception(d);
+                }
+            return n;
+        }
+
+        /// <summary>
+        /// The AVX2 int16 sigmoid/tanh against the reference's for every int16 input and every input scaling
+        /// the kernel takes (multiplier 0 with shift 0..14, multiplier 3 with shift 0..31); 0 without AVX2.
+        /// </summary>
+        public static int LstmActivationSweep()
+        {
+            if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return 0;
+            int n = 0;
+            for (int mult = 0; mult <= 3; mult += 3)
+            for (int shift = 0; shift <= (mult == 0 ? 14 : 31); shift++)
+            for (int x = -32768; x < 32768; x += 8)
+            {
+                var v = Vector256.Create(x, x + 1, x + 2, x + 3, x + 4, x + 5, x + 6, x + 7);
+                var sig = Simd.UnidirectionalSequenceLstm.Int16Activation256(v, mult, shift, false);
+                var tanh = Simd.UnidirectionalSequenceLstm.Int16Activation256(v, mult, shift, true);
+                for (int k = 0; k < 8; k++, n++)
+                {
+                    int ws = Reference.UnidirectionalSequenceLstm.Int16Sigmoid(x + k, mult, shift), wt = Reference.UnidirectionalSequenceLstm.Int16Tanh(x + k, mult, shift);
+                    if (sig.GetElement(k) != ws || tanh.GetElement(k) != wt)
+                        throw new Exception($"lstm activation x {x + k} multiplier {mult} shift {shift}: sigmoid SIMD {sig.GetElement(k)} reference {ws}, tanh SIMD {tanh.GetElement(k)} reference {wt}");
+                }
+            }
+            return n;
+        }
+
         static string Diff(byte[] e, byte[] a, string what)
         {
             for (int i = 0; i < e.Length; i++)
@@ -564,6 +694,9 @@ namespace Mote.Kernels.Simd.Tests
             n += AddNarrowSweep(out _);
             n += LogisticSweep();
             n += Round4AliasSweep();
+            n += LstmSweep();
+            n += LstmActivationSweep();
+
             for (int seed = 0; seed < 300; seed++, n += 2)
             {
                 var d = Pool(seed, false) ?? Pool(seed, true);

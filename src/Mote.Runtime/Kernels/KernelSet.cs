@@ -93,5 +93,12 @@ namespace Mote.Runtime.Kernels
         {
             Kernels.StridedSlice.Eval(p, input, inputStart, output, outputStart);
         }
+
+        /// <summary>UNIDIRECTIONAL_SEQUENCE_LSTM (int8/int16, TFLM's integer LSTM); updates the hidden and cell state inputs in place.</summary>
+        public virtual void UnidirectionalSequenceLstm(UnidirectionalSequenceLstmParams p, byte[][] inputs, int[] starts,
+            byte[] output, int outputStart, short[] scratch)
+        {
+            Kernels.UnidirectionalSequenceLstm.Eval(p, inputs, starts, output, outputStart, scratch);
+        }
     }
 }
