@@ -10,7 +10,7 @@ namespace Mote.Kernels.Simd
     /// LOGISTIC int8, bit-exact with <see cref="Reference.Logistic"/> (TFLM reference_integer_ops::Logistic:
     /// gemmlowp's fixed-point logistic on a Q4.27 input). The same integer steps as
     /// <see cref="FixedPoint.Logistic"/> run on 8 int32 lanes with AVX2 — SaturatingRoundingDoublingHighMul
-    /// as <see cref="Requant.HighMul256"/>, the barrel shifter's and the sign's selects as blends, the
+    /// as <see cref="Mul"/> (no operand pair here can saturate), the barrel shifter's and the sign's selects as blends, the
     /// saturating left shifts as shift + two blends — so the per-element branches become masks and every
     /// lane computes what the scalar code computes. The last Size % 8 elements go through the same
     /// code via 8-byte stack copies. Without AVX2, with parameters outside Model.Load's ranges, a range
@@ -70,7 +70,7 @@ namespace Mote.Kernels.Simd
             Vector256<int> scale, Vector256<int> mult)
         {
             Vector256<int> v = x + off;
-            Vector256<int> q = Requant.HighMul256(Avx2.MultiplyLow(v, scale), mult); // MultiplyByQuantizedMultiplier, left shift only
+            Vector256<int> q = MulConst(Avx2.MultiplyLow(v, scale), mult); // MultiplyByQuantizedMultiplier, left shift only (multiplier ≥ 0)
             Vector256<int> s = LogisticQ4(q);
             Vector256<int> r = Avx2.Min(Avx2.Max(Rdbpot(s, 23) - Vector256.Create(128), Vector256.Create(-128)), Vector256.Create(127));
             // v ≥ radius gives 127, then v ≤ −radius gives -128 (the reference's first test: radius 0 sends 0 to -128).
@@ -111,7 +111,7 @@ namespace Mote.Kernels.Simd
         static Vector256<int> Barrel(Vector256<int> result, Vector256<int> remainder, int bit, int multiplier)
         {
             Vector256<int> hit = Avx2.CompareEqual(remainder & Vector256.Create(1 << bit), Vector256.Create(1 << bit));
-            return Avx2.BlendVariable(result, Requant.HighMul256(result, Vector256.Create(multiplier)), hit);
+            return Avx2.BlendVariable(result, MulConst(result, Vector256.Create(multiplier)), hit);
         }
 
         /// <summary><see cref="FixedPoint.ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl"/> per lane.</summary>
@@ -119,13 +119,13 @@ namespace Mote.Kernels.Simd
         static Vector256<int> ExpOnInterval(Vector256<int> a)
         {
             Vector256<int> x = a + Vector256.Create(1 << 28);
-            Vector256<int> x2 = Requant.HighMul256(x, x);
-            Vector256<int> x3 = Requant.HighMul256(x2, x);
-            Vector256<int> x4 = Requant.HighMul256(x2, x2);
-            Vector256<int> inner = Requant.HighMul256(Rdbpot(x4, 2) + x3, Vector256.Create(715827883)) + x2; // × 1/3
+            Vector256<int> x2 = Mul(x, x);
+            Vector256<int> x3 = Mul(x2, x);
+            Vector256<int> x4 = Mul(x2, x2);
+            Vector256<int> inner = MulConst(Rdbpot(x4, 2) + x3, Vector256.Create(715827883)) + x2; // × 1/3
             Vector256<int> poly = Rdbpot(inner, 1);
             Vector256<int> c = Vector256.Create(1895147668); // exp(-1/8)
-            return c + Requant.HighMul256(c, x + poly);
+            return c + MulConst(x + poly, c);
         }
 
         /// <summary>
@@ -136,13 +136,39 @@ namespace Mote.Kernels.Simd
         static Vector256<int> OneOverOnePlusX(Vector256<int> a)
         {
             Vector256<int> half = Avx2.ShiftRightArithmetic(a, 1) + Vector256.Create(1 << 30);
-            Vector256<int> x = Vector256.Create(1515870810) + Requant.HighMul256(half, Vector256.Create(-1010580540)); // 48/17 − 32/17·d, Q2.29
+            Vector256<int> x = Vector256.Create(1515870810) + MulConst(half, Vector256.Create(-1010580540)); // 48/17 − 32/17·d, Q2.29
             for (int i = 0; i < 3; i++)
             {
-                Vector256<int> oneMinus = Vector256.Create(1 << 29) - Requant.HighMul256(half, x);
-                x += SaturatingShiftLeft(Requant.HighMul256(x, oneMinus), 2);
+                Vector256<int> oneMinus = Vector256.Create(1 << 29) - Mul(half, x);
+                x += SaturatingShiftLeft(Mul(x, oneMinus), 2);
             }
             return SaturatingShiftLeft(x, 1);
+        }
+
+        /// <summary>
+        /// SaturatingRoundingDoublingHighMul without the saturation fix-up: floor((a·b + 2^30) / 2^31), bits 31..62
+        /// of the 64-bit sum (vpmuldq on the even lanes and on the odd lanes moved down, a shift and a vpblendd).
+        /// Exact unless a = b = int.MinValue, which no call here can meet: the input multiplier is ≥ 0, every
+        /// constant is positive or −32/17, and the variable operands stay inside (−2^31, 2^31) as in gemmlowp
+        /// (|x| ≤ 2^28 in the exp polynomial, the half denominator in [2^30, 2^31), the Newton iterate in (0, 2^31)).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector256<int> Mul(Vector256<int> a, Vector256<int> b)
+        {
+            Vector256<long> nudge = Vector256.Create(1L << 30);
+            Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(a, b) + nudge, 31);
+            Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(b.AsInt64(), 32).AsInt32()) + nudge;
+            return Avx2.Blend(even.AsInt32(), (odd + odd).AsInt32(), 0xAA);
+        }
+
+        /// <summary><see cref="Mul"/> with <paramref name="b"/> the same in every lane (its odd lanes need no move).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector256<int> MulConst(Vector256<int> a, Vector256<int> b)
+        {
+            Vector256<long> nudge = Vector256.Create(1L << 30);
+            Vector256<long> even = Avx2.ShiftRightLogical(Avx2.Multiply(a, b) + nudge, 31);
+            Vector256<long> odd = Avx2.Multiply(Avx2.ShiftRightLogical(a.AsInt64(), 32).AsInt32(), b) + nudge;
+            return Avx2.Blend(even.AsInt32(), (odd + odd).AsInt32(), 0xAA);
         }
 
         /// <summary>gemmlowp SaturatingRoundingMultiplyByPOT for an exponent e in [1, 30].</summary>
