@@ -163,10 +163,8 @@ namespace Mote.Kernels.Simd
             byte* xs2 = stackalloc byte[4 * quads + 32];
             sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
             sbyte* col2 = stackalloc sbyte[pointwise ? 1 : n];
-            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
-            int* table = stackalloc int[tableInts];
-            for (int i = 0; i < tableInts; i++) table[i] = 0;
-            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            int* table = stackalloc int[Requant.Table8Ints(outC)]; // 8-lane blocks (channels past Cout neutral)
+            Requant.Build8(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
             byte pad = (byte)(sbyte)(-p.InputOffset);
             if (outC == 0 || p.Batches * pixels == 0) return;
@@ -199,7 +197,7 @@ namespace Mote.Kernels.Simd
                     for (int j = 0; j < 8 && cb * 8 + j < outC; j++)
                     {
                         int c = cb * 8 + j;
-                        table[c / 4 * Requant.IntsPerBlock + c % 4] += (p.InputOffset - 128) * sums[j];
+                        table[c / 8 * Requant.IntsPerBlock8 + c % 8] += (p.InputOffset - 128) * sums[j];
                     }
                 }
                 for (int i = 0; i < 4 * quads + 32; i++) xs[i] = xs2[i] = 0;
@@ -252,11 +250,11 @@ namespace Mote.Kernels.Simd
                                     b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, fb);
                                 }
                                 a0 += c0; b0 += d0; a1 += c1; b1 += d1;
-                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
-                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
-                                StoreBlock(Requant.Apply256(b0, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
-                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
-                                StoreBlock(Requant.Apply256(b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o1 + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                                int* t = table + cb2 * Requant.IntsPerBlock8;
+                                StoreBlock(Requant.Apply256T(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256T(b0, t + Requant.IntsPerBlock8, outOff, min, max), o + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                                StoreBlock(Requant.Apply256T(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256T(b1, t + Requant.IntsPerBlock8, outOff, min, max), o1 + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
                             }
                             if (cb2 < blocks)
                             {
@@ -268,9 +266,9 @@ namespace Mote.Kernels.Simd
                                     a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), fa);
                                     a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte(), fa);
                                 }
-                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
-                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
-                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                                int* t = table + cb2 * Requant.IntsPerBlock8;
+                                StoreBlock(Requant.Apply256T(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256T(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
                             }
                             q++; o += outC;
                             continue;
@@ -295,9 +293,9 @@ namespace Mote.Kernels.Simd
                                 a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, Avx.LoadVector256(wa + kq * 32));
                                 b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, Avx.LoadVector256(wb + kq * 32));
                             }
-                            int* t = table + cb * 2 * Requant.IntsPerBlock;
-                            StoreBlock(Requant.Apply256(a0 + a1, t, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
-                            StoreBlock(Requant.Apply256(b0 + b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8 + 8, outC - cb * 8 - 8, &scratch);
+                            int* t = table + cb * Requant.IntsPerBlock8;
+                            StoreBlock(Requant.Apply256T(a0 + a1, t, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                            StoreBlock(Requant.Apply256T(b0 + b1, t + Requant.IntsPerBlock8, outOff, min, max), o + cb * 8 + 8, outC - cb * 8 - 8, &scratch);
                         }
                         if (cb < blocks)
                         {
@@ -311,7 +309,7 @@ namespace Mote.Kernels.Simd
                             }
                             if (kq < quads)
                                 a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), Avx.LoadVector256(wa + kq * 32));
-                            StoreBlock(Requant.Apply256(a0 + a1, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                            StoreBlock(Requant.Apply256T(a0 + a1, table + cb * Requant.IntsPerBlock8, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
                         }
                     }
                 }
@@ -400,12 +398,11 @@ namespace Mote.Kernels.Simd
             int packedN = rows ? p.FilterHeight * Lp : n;
             int pairs = (packedN + 1) / 2, blocks = (outC + 7) / 8;
             short* w16 = stackalloc short[blocks * pairs * 16];
-            short* xs = stackalloc short[2 * pairs + 16];
+            int slot = (2 * pairs + 15) & ~15, group = slot <= 512 ? 8 : 1; // dot inputs of `group` pixels, slot shorts apart
+            short* xs = stackalloc short[group * slot];
             sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
-            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
-            int* table = stackalloc int[tableInts];
-            for (int i = 0; i < tableInts; i++) table[i] = 0;
-            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            int* table = stackalloc int[Requant.Table8Ints(outC)]; // 8-lane blocks (channels past Cout neutral)
+            Requant.Build8(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
             Vector256<short> off16 = Vector256.Create((short)p.InputOffset);
             short inputOffset = (short)p.InputOffset;
@@ -427,61 +424,65 @@ namespace Mote.Kernels.Simd
                                 d[2 * j + h] = oc < outC && k >= 0 ? flt[oc * n + k] : (short)0;
                             }
                     }
-                xs[2 * pairs - 1] = 0; // odd n: the pad input (its weights are 0)
+                for (int i = 0; i < group * slot; i++) xs[i] = 0; // odd n: the pad input (its weights are 0) stays 0
                 byte* o = outBytes + outputStart;
-                long scratch = 0;
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
-                    for (int q = 0, oy = 0, ox = 0; q < pixels; q++, o += outC)
+                    for (int q = 0, oy = 0, ox = 0; q < pixels;)
                     {
-                        bool inside = true;
-                        if (rows)
+                        // Up to `group` output pixels' dot inputs into their slots, then their dots and
+                        // requantization in one call (a small method: its accumulators stay in registers).
+                        int g = 0;
+                        for (; g < group && q < pixels; g++, q++)
                         {
-                            GatherRows16(p, batch, oy, ox, xs, L, Lp, off16.GetLower());
+                            short* xg = xs + g * slot;
+                            if (rows)
+                            {
+                                GatherRows16(p, batch, oy, ox, xg, L, Lp, off16.GetLower());
+                                if (++ox == outW) { ox = 0; oy++; }
+                                continue;
+                            }
+                            bool inside = true;
+                            sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out inside);
                             if (++ox == outW) { ox = 0; oy++; }
+                            if (!inside) { for (int i = 0; i < n; i++) xg[i] = 0; continue; } // sums 0, as the reference's
+                            int k = 0;
+                            for (; k + 16 <= n; k += 16) Avx.Store(xg + k, Avx2.ConvertToVector256Int16(x + k) + off16);
+                            if (k + 8 <= n) { Sse2.Store(xg + k, Sse41.ConvertToVector128Int16(x + k) + off16.GetLower()); k += 8; }
+                            for (; k < n; k++) xg[k] = (short)(x[k] + inputOffset);
                         }
-                        else
-                        {
-                        sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out inside);
-                        if (++ox == outW) { ox = 0; oy++; }
-                        if (inside)
-                        {
-                            int i = 0;
-                            for (; i + 16 <= n; i += 16) Avx.Store(xs + i, Avx2.ConvertToVector256Int16(x + i) + off16);
-                            if (i + 8 <= n) { Sse2.Store(xs + i, Sse41.ConvertToVector128Int16(x + i) + off16.GetLower()); i += 8; }
-                            for (; i < n; i++) xs[i] = (short)(x[i] + inputOffset);
-                        }
-                        }
-                        for (int cb = 0; cb < blocks; cb++)
-                        {
-                            Vector256<int> acc = Vector256<int>.Zero;
-                            if (inside)
-                            {
-                                short* wb = w16 + cb * pairs * 16;
-                                int kp = 0;
-                                Vector256<int> acc1 = Vector256<int>.Zero;
-                                for (; kp + 2 <= pairs; kp += 2)
-                                {
-                                    acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
-                                    acc1 += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp + 2)).AsInt16(), Avx.LoadVector256(wb + kp * 16 + 16));
-                                }
-                                if (kp < pairs)
-                                    acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
-                                acc += acc1;
-                            }
-                            Vector256<int> r = Requant.Apply256(acc, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max);
-                            int count = outC - cb * 8;
-                            if (count >= 8) Requant.Store8(r, o + cb * 8);
-                            else
-                            {
-                                Requant.Store8(r, (byte*)&scratch);
-                                for (int k = 0; k < count; k++) o[cb * 8 + k] = ((byte*)&scratch)[k];
-                            }
-                        }
+                        DotRequantGroup(xs, slot, g, w16, pairs, blocks, table, o, outC, outOff, min, max);
+                        o += g * outC;
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The packed AVX2 dots and requantization of <paramref name="count"/> output pixels whose int16 dot
+        /// inputs are <paramref name="slot"/> shorts apart at <paramref name="xs"/>; outputs Cout apart at <paramref name="o"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static void DotRequantGroup(short* xs, int slot, int count, short* w16, int pairs, int blocks, int* table, byte* o, int outC,
+            Vector256<int> outOff, Vector256<int> min, Vector256<int> max)
+        {
+            long scratch = 0;
+            for (int g = 0; g < count; g++, xs += slot, o += outC)
+                for (int cb = 0; cb < blocks; cb++)
+                {
+                    short* wb = w16 + cb * pairs * 16;
+                    Vector256<int> acc = Vector256<int>.Zero, acc1 = acc;
+                    int kp = 0;
+                    for (; kp + 2 <= pairs; kp += 2)
+                    {
+                        acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
+                        acc1 += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp + 2)).AsInt16(), Avx.LoadVector256(wb + kp * 16 + 16));
+                    }
+                    if (kp < pairs)
+                        acc += Avx2.MultiplyAddAdjacent(Vector256.Create(*(int*)(xs + 2 * kp)).AsInt16(), Avx.LoadVector256(wb + kp * 16));
+                    StoreBlock(Requant.Apply256T(acc + acc1, table + cb * Requant.IntsPerBlock8, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                }
         }
 
         /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
@@ -23,6 +24,9 @@ namespace Mote.Kernels.Simd
 
         /// <summary>Largest band of expanded input rows ((dH·(kH − 1) + 1) · W · Cout bytes, on the stack) for DepthMultiplier &gt; 1.</summary>
         public const int MaxExpandedBytes = 64 * 1024;
+
+        /// <summary>Largest interleaved tap-pair weight table (int16, on the stack) for the AVX2 tap-pair form.</summary>
+        public const int MaxPairedWeightBytes = 32 * 1024;
 
         public static void Eval(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
             byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart,
@@ -51,6 +55,16 @@ namespace Mote.Kernels.Simd
             Vector256<short> off16 = Vector256.Create((short)p.InputOffset);
             Vector256<int> outOff8 = Vector256.Create(p.OutputOffset), min8 = Vector256.Create(p.ActivationMin), max8 = Vector256.Create(p.ActivationMax);
             int* tail = stackalloc int[8];
+            int* table8 = stackalloc int[avx2 ? Requant.Table8Ints(outC) : 1]; // 8-lane layout for Apply256T
+            if (avx2) Requant.Build8(table8, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            // AVX2, DepthMultiplier 1, Cout a multiple of 8: pixels whose every tap is in the image take the
+            // tap pairs: the filter's taps (row-major, one zero-weight pad tap when their count is odd) go
+            // two at a time, inputs of both interleaved per channel (punpcklbw), widened + offset, then one
+            // vpmaddwd against the pair's interleaved weights gives 8 channels' int32 sums of both taps.
+            int taps = kH * kW, tapPairs = (taps + 1) / 2;
+            bool pairTaps = avx2 && mult == 1 && C % 8 == 0 && (long)(C / 8) * tapPairs * 32 <= MaxPairedWeightBytes;
+            short* wPairs = stackalloc short[pairTaps ? C / 8 * tapPairs * 16 : 1];
+            int* tapOff = stackalloc int[pairTaps ? 2 * tapPairs : 1];
             // DepthMultiplier m > 1: input rows are expanded to output-channel order (xe[.., ic·m + j] =
             // x[.., ic]), so output channel c reads channel c as for m = 1. One output row's filter spans
             // S = dH·(kH − 1) + 1 input rows, all distinct modulo S, so row inY lives in slot inY % S
@@ -65,6 +79,28 @@ namespace Mote.Kernels.Simd
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
                 byte* o = outBytes + outputStart;
+                int oxLo = -1, oxHi = -1; // output columns [oxLo, oxHi) have every filter column in the image
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    int inX = ox * p.StrideWidth - p.PadLeft;
+                    if (inX >= 0 && inX + dW * (kW - 1) < inW) { if (oxLo < 0) oxLo = ox; oxHi = ox + 1; }
+                }
+                if (pairTaps)
+                {
+                    for (int t = 0; t < 2 * tapPairs; t++)
+                    {
+                        int tt = t < taps ? t : taps - 1; // the pad tap reads tap taps−1 again (in the image), weight 0
+                        tapOff[t] = (dH * (tt / kW) * inW + dW * (tt % kW)) * C;
+                    }
+                    for (int cb = 0; cb < C / 8; cb++)
+                        for (int pi = 0; pi < tapPairs; pi++)
+                            for (int j = 0; j < 8; j++)
+                            {
+                                short* d = wPairs + (cb * tapPairs + pi) * 16 + 2 * j;
+                                d[0] = flt[2 * pi * C + cb * 8 + j];
+                                d[1] = 2 * pi + 1 < taps ? flt[(2 * pi + 1) * C + cb * 8 + j] : (short)0;
+                            }
+                }
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* img = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
@@ -95,6 +131,16 @@ namespace Mote.Kernels.Simd
                         }
                         for (int ox = 0; ox < outW; ox++)
                         {
+                            if (ox == oxLo && pairTaps && ky0 == 0 && ky1 == kH)
+                            {
+                                // The row's pixels with every tap in the image, in one call.
+                                int run = oxHi - oxLo;
+                                PairTapRun(img + (inYOrigin * inW + oxLo * p.StrideWidth - p.PadLeft) * C, p.StrideWidth * C, run, o, C,
+                                    wPairs, tapPairs, tapOff, table8, off16, outOff8, min8, max8);
+                                o += run * C;
+                                ox = oxHi - 1;
+                                continue;
+                            }
                             int inXOrigin = ox * p.StrideWidth - p.PadLeft;
                             int kx0 = 0, kx1 = kW;
                             while (kx0 < kW && inXOrigin + dW * kx0 < 0) kx0++;
@@ -117,9 +163,9 @@ namespace Mote.Kernels.Simd
                                             a1 += Avx2.ConvertToVector256Int32(pr.GetUpper());
                                         }
                                     }
-                                    int* t = table + c / 4 * Requant.IntsPerBlock;
-                                    Requant.Store8(Requant.Apply256(a0, t, outOff8, min8, max8), o + c);
-                                    Requant.Store8(Requant.Apply256(a1, t + 2 * Requant.IntsPerBlock, outOff8, min8, max8), o + c + 8);
+                                    int* t = table8 + c / 8 * Requant.IntsPerBlock8;
+                                    Requant.Store8(Requant.Apply256T(a0, t, outOff8, min8, max8), o + c);
+                                    Requant.Store8(Requant.Apply256T(a1, t + Requant.IntsPerBlock8, outOff8, min8, max8), o + c + 8);
                                 }
                             }
                             // 16 channels at a time: accumulators stay in registers over all taps.
@@ -160,7 +206,7 @@ namespace Mote.Kernels.Simd
                                         a0 += Avx2.ConvertToVector256Int32(pr);
                                     }
                                 }
-                                Requant.Store8(Requant.Apply256(a0, table + c / 4 * Requant.IntsPerBlock, outOff8, min8, max8), o + c);
+                                Requant.Store8(Requant.Apply256T(a0, table8 + c / 8 * Requant.IntsPerBlock8, outOff8, min8, max8), o + c);
                                 c += 8;
                             }
                             if (c + 8 <= C)
@@ -206,6 +252,46 @@ namespace Mote.Kernels.Simd
                             o += C;
                         }
                     }
+                }
+            }
+        }
+
+        /// <summary>
+        /// The tap-pair form for <paramref name="count"/> output pixels of one row, every tap in the image:
+        /// pixel i's tap (0, 0) at <paramref name="px"/> + i · <paramref name="step"/>, tap t at + tapOff[t];
+        /// outputs C apart at <paramref name="o"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static void PairTapRun(sbyte* px, int step, int count, byte* o, int C, short* wPairs, int tapPairs, int* tapOff, int* table8,
+            Vector256<short> off16, Vector256<int> outOff, Vector256<int> min, Vector256<int> max)
+        {
+            for (int i = 0; i < count; i++, px += step, o += C)
+            {
+                int c = 0;
+                for (; c + 16 <= C; c += 16)
+                {
+                    Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                    short* w0 = wPairs + c / 8 * tapPairs * 16, w1 = w0 + tapPairs * 16;
+                    for (int pi = 0; pi < tapPairs; pi++)
+                    {
+                        Vector128<sbyte> xa = Sse2.LoadVector128(px + tapOff[2 * pi] + c), xb = Sse2.LoadVector128(px + tapOff[2 * pi + 1] + c);
+                        a0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(xa, xb)) + off16, Avx.LoadVector256(w0 + pi * 16));
+                        a1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(xa, xb)) + off16, Avx.LoadVector256(w1 + pi * 16));
+                    }
+                    Requant.Store8(Requant.Apply256T(a0, table8 + c / 8 * Requant.IntsPerBlock8, outOff, min, max), o + c);
+                    Requant.Store8(Requant.Apply256T(a1, table8 + (c / 8 + 1) * Requant.IntsPerBlock8, outOff, min, max), o + c + 8);
+                }
+                if (c < C)
+                {
+                    Vector256<int> a0 = Vector256<int>.Zero;
+                    short* w0 = wPairs + c / 8 * tapPairs * 16;
+                    for (int pi = 0; pi < tapPairs; pi++)
+                    {
+                        Vector128<sbyte> xa = Vector128.CreateScalarUnsafe(*(long*)(px + tapOff[2 * pi] + c)).AsSByte();
+                        Vector128<sbyte> xb = Vector128.CreateScalarUnsafe(*(long*)(px + tapOff[2 * pi + 1] + c)).AsSByte();
+                        a0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Sse2.UnpackLow(xa, xb)) + off16, Avx.LoadVector256(w0 + pi * 16));
+                    }
+                    Requant.Store8(Requant.Apply256T(a0, table8 + c / 8 * Requant.IntsPerBlock8, outOff, min, max), o + c);
                 }
             }
         }

@@ -66,6 +66,63 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        /// <summary>Ints of an 8-lane table (<see cref="Build8"/>) per block of 8 channels: 6 vectors of 8 lanes.</summary>
+        public const int IntsPerBlock8 = 48;
+
+        /// <summary>8-lane table size in ints for <paramref name="channels"/> channels.</summary>
+        public static int Table8Ints(int channels) => (channels + 7) / 8 * IntsPerBlock8;
+
+        /// <summary>
+        /// <see cref="Build"/> in the 8-lane layout read by <see cref="Apply256T"/>: per block of 8 channels,
+        /// bias[8], multiplier[8], left[8] (mod 32: x · (1 &lt;&lt; left) wraps as x &lt;&lt; (left &amp; 31)), right[8],
+        /// 2^right − 1 [8], (2^right − 1) &gt;&gt; 1 [8] (each a plain 32-byte load, no lane inserts).
+        /// Channels past the last get a neutral entry.
+        /// </summary>
+        public static void Build8(int* table, int channels, byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, int quantStride)
+        {
+            int blocks = (channels + 7) / 8;
+            for (int blk = 0; blk < blocks; blk++)
+            {
+                int* t = table + blk * IntsPerBlock8;
+                for (int k = 0; k < 8; k++)
+                {
+                    int c = blk * 8 + k;
+                    int b = 0, m = 0, shift = 0;
+                    if (c < channels)
+                    {
+                        if (biasStart >= 0) b = Unsafe.ReadUnaligned<int>(ref bias[biasStart + 4 * c]);
+                        m = Unsafe.ReadUnaligned<int>(ref quant[multiplierStart + 4 * c * quantStride]);
+                        shift = Unsafe.ReadUnaligned<int>(ref quant[shiftStart + 4 * c * quantStride]);
+                        if (!System.BitConverter.IsLittleEndian)
+                        {
+                            b = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(b);
+                            m = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(m);
+                            shift = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(shift);
+                        }
+                    }
+                    int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+                    t[k] = b;
+                    t[8 + k] = m;
+                    t[16 + k] = left & 31;
+                    t[24 + k] = right;
+                    t[32 + k] = (int)((1L << right) - 1);
+                    t[40 + k] = (int)((1L << right) - 1) >> 1;
+                }
+            }
+        }
+
+        /// <summary><see cref="Apply256"/> with an 8-lane table block (<see cref="Build8"/>): same arithmetic, plain loads.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Apply256T(Vector256<int> acc, int* t, Vector256<int> outputOffset, Vector256<int> min, Vector256<int> max)
+        {
+            Vector256<int> x = Avx2.ShiftLeftLogicalVariable(acc + Avx.LoadVector256(t), Avx.LoadVector256(t + 16).AsUInt32()); // wrapping: + bias, · 2^left
+            x = HighMul256(x, Avx.LoadVector256(t + 8));
+            Vector256<int> remainder = x & Avx.LoadVector256(t + 32);
+            Vector256<int> threshold = Avx.LoadVector256(t + 40) - Avx2.ShiftRightArithmetic(x, 31);
+            x = Avx2.ShiftRightArithmeticVariable(x, Avx.LoadVector256(t + 24).AsUInt32()) - Avx2.CompareGreaterThan(remainder, threshold);
+            return Avx2.Min(Avx2.Max(x + outputOffset, min), max);
+        }
+
         /// <summary>
         /// Adds (offset − 128) · Σ_{i &lt; prefix} w[c][i] to the bias of every channel c of the full blocks
         /// (c &lt; channels rounded down to 4; filter rows <paramref name="stride"/> apart), wrapping: the
@@ -164,6 +221,14 @@ namespace Mote.Kernels.Simd
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store8(Vector256<int> v, byte* dst)
         {
+            if (Avx2.IsSupported)
+            {
+                // Low byte of each lane: vpshufb within each half (bytes 0, 4, 8, 12 to dword 0), vpermd dwords 0 and 4 together.
+                Vector256<byte> b = Avx2.Shuffle(v.AsByte(), Vector256.Create((byte)0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                    0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80));
+                Unsafe.WriteUnaligned(dst, Avx2.PermuteVar8x32(b.AsInt32(), Vector256.Create(0, 4, 0, 0, 0, 0, 0, 0)).AsInt64().GetLower().ToScalar());
+                return;
+            }
             Vector128<short> s = Vector128.Narrow(v.GetLower(), v.GetUpper());
             Unsafe.WriteUnaligned(dst, Vector128.Narrow(s, s).AsInt64().ToScalar());
         }
