@@ -368,6 +368,18 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        /// <summary><see cref="GatherRows16"/> for <paramref name="count"/> output pixels from (oy, ox) on, row-major, into slots <paramref name="slot"/> shorts apart.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static void GatherRowsGroup(ConvParams p, sbyte* batch, int oy, int ox, int count, short* xs, int slot, int L, int Lp, Vector128<short> off)
+        {
+            int outW = p.OutputWidth;
+            for (int g = 0; g < count; g++, xs += slot)
+            {
+                GatherRows16(p, batch, oy, ox, xs, L, Lp, off);
+                if (++ox == outW) { ox = 0; oy++; }
+            }
+        }
+
         /// <summary>Stores the first <paramref name="count"/> (up to 8) of 8 requantized lanes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void StoreBlock(Vector256<int> r, byte* dst, int count, long* scratch)
@@ -434,15 +446,17 @@ namespace Mote.Kernels.Simd
                         // Up to `group` output pixels' dot inputs into their slots, then their dots and
                         // requantization in one call (a small method: its accumulators stay in registers).
                         int g = 0;
+                        if (rows)
+                        {
+                            g = pixels - q < group ? pixels - q : group;
+                            GatherRowsGroup(p, batch, oy, ox, g, xs, slot, L, Lp, off16.GetLower());
+                            q += g;
+                            for (ox += g; ox >= outW; ox -= outW) oy++;
+                        }
+                        else
                         for (; g < group && q < pixels; g++, q++)
                         {
                             short* xg = xs + g * slot;
-                            if (rows)
-                            {
-                                GatherRows16(p, batch, oy, ox, xg, L, Lp, off16.GetLower());
-                                if (++ox == outW) { ox = 0; oy++; }
-                                continue;
-                            }
                             bool inside = true;
                             sbyte* x = direct ? batch + q * inC : GatherAt(p, pointwise, batch, oy, ox, col, pad, out inside);
                             if (++ox == outW) { ox = 0; oy++; }

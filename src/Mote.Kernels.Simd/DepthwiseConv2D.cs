@@ -49,22 +49,26 @@ namespace Mote.Kernels.Simd
             int outH = p.OutputHeight, outW = p.OutputWidth, dH = p.DilationHeight, dW = p.DilationWidth;
             int C = outC;
             Vector128<short> off = Vector128.Create((short)p.InputOffset);
-            int* table = stackalloc int[Requant.TableInts(outC)];
-            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            int taps = kH * kW, tapPairs = (taps + 1) / 2;
+            bool pairTaps = avx2 && mult == 1 && C % 8 == 0 && (long)(C / 8) * tapPairs * 32 <= MaxPairedWeightBytes;
+            int* table = stackalloc int[pairTaps ? 1 : Requant.TableInts(outC)]; // 4-lane table: the forms other than the tap pairs
+            if (!pairTaps) Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
             Vector256<short> off16 = Vector256.Create((short)p.InputOffset);
             Vector256<int> outOff8 = Vector256.Create(p.OutputOffset), min8 = Vector256.Create(p.ActivationMin), max8 = Vector256.Create(p.ActivationMax);
             int* tail = stackalloc int[8];
             int* table8 = stackalloc int[avx2 ? Requant.Table8Ints(outC) : 1]; // 8-lane layout for Apply256T
             if (avx2) Requant.Build8(table8, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
-            // AVX2, DepthMultiplier 1, Cout a multiple of 8: pixels whose every tap is in the image take the
-            // tap pairs: the filter's taps (row-major, one zero-weight pad tap when their count is odd) go
+            // AVX2, DepthMultiplier 1, Cout a multiple of 8: every pixel takes the tap pairs (taps outside the
+            // image read a pad row of −InputOffset, whose products are 0; rows of interior pixels in one call): the filter's taps (row-major, one zero-weight pad tap when their count is odd) go
             // two at a time, inputs of both interleaved per channel (punpcklbw), widened + offset, then one
             // vpmaddwd against the pair's interleaved weights gives 8 channels' int32 sums of both taps.
-            int taps = kH * kW, tapPairs = (taps + 1) / 2;
-            bool pairTaps = avx2 && mult == 1 && C % 8 == 0 && (long)(C / 8) * tapPairs * 32 <= MaxPairedWeightBytes;
             short* wPairs = stackalloc short[pairTaps ? C / 8 * tapPairs * 16 : 1];
-            int* tapOff = stackalloc int[pairTaps ? 2 * tapPairs : 1];
+            nint* tapOff = stackalloc nint[pairTaps ? 2 * tapPairs : 1];
+            nint* tapAt = stackalloc nint[pairTaps ? 2 * tapPairs : 1]; // border pixels: each tap's address (the pad row outside the image)
+            sbyte* padRow = stackalloc sbyte[pairTaps ? C : 1];
+            int* tapDy = stackalloc int[pairTaps ? 4 * tapPairs : 1]; // tap t's (dH·ky, dW·kx) at [2t], [2t + 1]
+            for (int i = 0; pairTaps && i < C; i++) padRow[i] = (sbyte)(-p.InputOffset); // x + InputOffset = 0: the reference's skipped tap
             // DepthMultiplier m > 1: input rows are expanded to output-channel order (xe[.., ic·m + j] =
             // x[.., ic]), so output channel c reads channel c as for m = 1. One output row's filter spans
             // S = dH·(kH − 1) + 1 input rows, all distinct modulo S, so row inY lives in slot inY % S
@@ -91,15 +95,18 @@ namespace Mote.Kernels.Simd
                     {
                         int tt = t < taps ? t : taps - 1; // the pad tap reads tap taps−1 again (in the image), weight 0
                         tapOff[t] = (dH * (tt / kW) * inW + dW * (tt % kW)) * C;
+                        tapDy[2 * t] = dH * (tt / kW); tapDy[2 * t + 1] = dW * (tt % kW);
                     }
-                    for (int cb = 0; cb < C / 8; cb++)
-                        for (int pi = 0; pi < tapPairs; pi++)
-                            for (int j = 0; j < 8; j++)
-                            {
-                                short* d = wPairs + (cb * tapPairs + pi) * 16 + 2 * j;
-                                d[0] = flt[2 * pi * C + cb * 8 + j];
-                                d[1] = 2 * pi + 1 < taps ? flt[(2 * pi + 1) * C + cb * 8 + j] : (short)0;
-                            }
+                    for (int pi = 0; pi < tapPairs; pi++)
+                    {
+                        sbyte* wa = flt + 2 * pi * C, wb = wa + C;
+                        for (int cb = 0; cb < C / 8; cb++)
+                        {
+                            Vector128<sbyte> va = Vector128.CreateScalarUnsafe(*(long*)(wa + cb * 8)).AsSByte();
+                            Vector128<sbyte> vb = 2 * pi + 1 < taps ? Vector128.CreateScalarUnsafe(*(long*)(wb + cb * 8)).AsSByte() : Vector128<sbyte>.Zero;
+                            Avx.Store(wPairs + (cb * tapPairs + pi) * 16, Avx2.ConvertToVector256Int16(Sse2.UnpackLow(va, vb)));
+                        }
+                    }
                 }
                 for (int b = 0; b < p.Batches; b++)
                 {
@@ -131,6 +138,19 @@ namespace Mote.Kernels.Simd
                         }
                         for (int ox = 0; ox < outW; ox++)
                         {
+                            if (pairTaps && !(ox == oxLo && ky0 == 0 && ky1 == kH))
+                            {
+                                // A pixel with taps outside the image: those read the pad row (contributing 0).
+                                int inX0 = ox * p.StrideWidth - p.PadLeft;
+                                for (int t = 0; t < 2 * tapPairs; t++)
+                                {
+                                    int inY = inYOrigin + tapDy[2 * t], inX = inX0 + tapDy[2 * t + 1];
+                                    tapAt[t] = inY >= 0 && inY < inH && inX >= 0 && inX < inW ? (nint)(img + (inY * inW + inX) * C) : (nint)padRow;
+                                }
+                                PairTapRun(null, 0, 1, o, C, wPairs, tapPairs, tapAt, table8, off16, outOff8, min8, max8);
+                                o += C;
+                                continue;
+                            }
                             if (ox == oxLo && pairTaps && ky0 == 0 && ky1 == kH)
                             {
                                 // The row's pixels with every tap in the image, in one call.
@@ -258,11 +278,11 @@ namespace Mote.Kernels.Simd
 
         /// <summary>
         /// The tap-pair form for <paramref name="count"/> output pixels of one row, every tap in the image:
-        /// pixel i's tap (0, 0) at <paramref name="px"/> + i · <paramref name="step"/>, tap t at + tapOff[t];
-        /// outputs C apart at <paramref name="o"/>.
+        /// pixel i's tap (0, 0) at <paramref name="px"/> + i · <paramref name="step"/>, tap t at + tapOff[t]
+        /// (a border pixel: px null, count 1, tapOff the taps' addresses); outputs C apart at <paramref name="o"/>.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        static void PairTapRun(sbyte* px, int step, int count, byte* o, int C, short* wPairs, int tapPairs, int* tapOff, int* table8,
+        static void PairTapRun(sbyte* px, int step, int count, byte* o, int C, short* wPairs, int tapPairs, nint* tapOff, int* table8,
             Vector256<short> off16, Vector256<int> outOff, Vector256<int> min, Vector256<int> max)
         {
             for (int i = 0; i < count; i++, px += step, o += C)
