@@ -232,6 +232,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void ConvAndDepthwise_SmallChannels_BitExactWithReference()
+        {
+            Assert.Equal(480, RandomCases.SmallChannelSweep());
+        }
+
+        [Fact]
         public void DepthwiseConv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

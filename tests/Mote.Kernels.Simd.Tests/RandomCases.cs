@@ -108,6 +108,91 @@ namespace Mote.Kernels.Simd.Tests
                 $"s {p.StrideHeight},{p.StrideWidth} d {p.DilationHeight},{p.DilationWidth} pad {p.PadTop},{p.PadLeft} m {p.DepthMultiplier} off {p.InputOffset}");
         }
 
+        /// <summary>
+        /// Round 4 (vww_96's small-channel layers): CONV_2D with dot lengths 1..16 and 27 (pointwise, 3x3
+        /// stride 2 im2col rows; more output pixels than one group of 8, odd pixel counts, Cout 1..20) and
+        /// DEPTHWISE_CONV_2D with channels 1..16, 24, 32, 40, 128 (the AVX2 tap pairs for multiples of 8:
+        /// interior runs, border pixels reading the pad row), padding, strides 1..2, dilation, edge data,
+        /// zero points at the limits, extreme biases and left shifts. Returns the number of cases.
+        /// </summary>
+        public static int SmallChannelSweep()
+        {
+            int n = 0;
+            int[] dwChannels = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 24, 32, 40, 128 };
+            for (int seed = 0; seed < 240; seed++, n++)
+            {
+                var r = new Random(seed + 500000);
+                int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+                int c = dwChannels[seed % dwChannels.Length];
+                int k = seed % 5 == 4 ? 1 + r.Next(4) : 3;
+                var p = new ConvParams
+                {
+                    Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(13), InputWidth = 1 + r.Next(13), InputChannels = c,
+                    FilterHeight = k, FilterWidth = seed % 11 == 10 ? 1 + r.Next(4) : k, DepthMultiplier = 1,
+                    StrideHeight = 1 + r.Next(2), StrideWidth = 1 + r.Next(2), DilationHeight = seed % 13 == 12 ? 2 : 1, DilationWidth = seed % 17 == 16 ? 2 : 1,
+                    InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
+                    ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(3) == 0 ? 0 : 1, OutputChannels = c,
+                };
+                if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+                p.PadTop = r.Next(p.FilterHeight); p.PadLeft = r.Next(p.FilterWidth);
+                string d = RunConvLike(r, seed, p, mode, depthwise: true);
+                if (d != null) throw new Exception(d);
+            }
+            int[] dots = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+            for (int seed = 0; seed < 240; seed++, n++)
+            {
+                var r = new Random(seed + 600000);
+                int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+                bool pointwise = seed % 2 == 0;
+                int cin = pointwise ? dots[seed / 2 % dots.Length] : 1 + r.Next(3);
+                var p = new ConvParams
+                {
+                    Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(15), InputWidth = 1 + r.Next(15), InputChannels = cin,
+                    FilterHeight = pointwise ? 1 : 3, FilterWidth = pointwise ? 1 : 3,
+                    OutputChannels = 1 + r.Next(20), StrideHeight = pointwise ? 1 + r.Next(2) : 2, StrideWidth = pointwise ? 1 + r.Next(2) : 2,
+                    DilationHeight = 1, DilationWidth = 1,
+                    InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
+                    ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(3) == 0 ? 0 : 1,
+                };
+                if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+                p.PadTop = pointwise ? 0 : r.Next(2); p.PadLeft = pointwise ? 0 : r.Next(2);
+                string d = RunConvLike(r, seed, p, mode, depthwise: false);
+                if (d != null) throw new Exception(d);
+            }
+            return n;
+        }
+
+        static string RunConvLike(Random r, int seed, ConvParams p, int mode, bool depthwise)
+        {
+            int effH = (p.FilterHeight - 1) * p.DilationHeight + 1, effW = (p.FilterWidth - 1) * p.DilationWidth + 1;
+            p.OutputHeight = Math.Max(1, (p.InputHeight + 2 * p.PadTop - effH) / p.StrideHeight + 1);
+            p.OutputWidth = Math.Max(1, (p.InputWidth + 2 * p.PadLeft - effW) / p.StrideWidth + 1);
+            int inStart = r.Next(5), fStart = r.Next(5), outStart = r.Next(5);
+            var input = new byte[inStart + p.Batches * p.InputHeight * p.InputWidth * p.InputChannels];
+            var filter = new byte[fStart + p.FilterHeight * p.FilterWidth * p.OutputChannels * (depthwise ? 1 : p.InputChannels)];
+            Fill(r, input, mode); Fill(r, filter, seed % 5 == 2 ? 1 + seed / 5 % 2 : mode);
+            var bias = Bias(r, p.OutputChannels, out int biasStart);
+            if (seed % 6 == 1 && biasStart >= 0) // extreme biases: the int32 wrap of acc + bias
+                for (int i = 0; i < p.OutputChannels; i++) BitConverter.TryWriteBytes(bias.AsSpan(biasStart + 4 * i), i % 2 == 0 ? int.MaxValue : int.MinValue);
+            var quant = Quant(r, p.OutputChannels, out int ms, out int ss);
+            if (seed % 8 == 3) // left shifts: the wrapping x · 2^left
+                for (int i = 0; i < p.OutputChannels; i++) BitConverter.TryWriteBytes(quant.AsSpan(ss + 4 * i), 1 + r.Next(3));
+            int outLen = outStart + p.Batches * p.OutputHeight * p.OutputWidth * p.OutputChannels;
+            var expected = new byte[outLen]; var actual = new byte[outLen];
+            if (depthwise)
+            {
+                Reference.DepthwiseConv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, expected, outStart);
+                Simd.DepthwiseConv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, actual, outStart);
+            }
+            else
+            {
+                Reference.Conv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, expected, outStart);
+                Simd.Conv2D.Eval(p, input, inStart, filter, fStart, bias, biasStart, quant, ms, ss, actual, outStart);
+            }
+            return Diff(expected, actual, $"small-channel {(depthwise ? "depthwise" : "conv")} seed {seed}: in {p.Batches}x{p.InputHeight}x{p.InputWidth}x{p.InputChannels} " +
+                $"k {p.FilterHeight}x{p.FilterWidth} s {p.StrideHeight},{p.StrideWidth} d {p.DilationHeight},{p.DilationWidth} pad {p.PadTop},{p.PadLeft} cout {p.OutputChannels} off {p.InputOffset}");
+        }
+
         /// <summary>One fully-connected case; depth (the dot length) given so sweeps cover 0..4×16+1.</summary>
         public static string FullyConnected(int seed, int depth)
         {
@@ -686,6 +771,7 @@ namespace Mote.Kernels.Simd.Tests
             n += FullyConnectedOutSweep();
             for (int seed = 0; seed < 400; seed++, n++) { var d = Conv(seed); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Depthwise(seed); if (d != null) throw new Exception(d); }
+            n += SmallChannelSweep();
             for (int length = 0; length <= 4 * 16 + 1; length++)
                 for (int seed = 0; seed < 30; seed++, n++) { var d = Add(seed, length); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 20; seed++, n++) { var d = Add(seed, 1000 + 37 * seed); if (d != null) throw new Exception(d); }
