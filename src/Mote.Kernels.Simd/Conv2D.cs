@@ -368,6 +368,40 @@ namespace Mote.Kernels.Simd
             }
         }
 
+        static int kW1(ConvParams p) => p.DilationWidth * (p.FilterWidth - 1);
+
+        /// <summary>
+        /// The AVX-VNNI direct form (see EvalAvx2Packed) for <paramref name="count"/> output pixels of one row,
+        /// every tap in the image: pixel i's tap (0, 0) at <paramref name="px"/> + i · <paramref name="step"/>,
+        /// filter rows <paramref name="rowStride"/> apart; weights w8[((cb · kH + ky) · quadsRow + qd) · 32 ..].
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static void RowsVnniRun(sbyte* px, int step, int count, int rowStride, int kH, int quadsRow, sbyte* w8, int blocks, int* table,
+            byte* o, int outC, Vector256<int> outOff, Vector256<int> min, Vector256<int> max)
+        {
+            long scratch = 0;
+            Vector256<byte> flip = Vector256.Create((byte)0x80);
+            for (int i = 0; i < count; i++, px += step, o += outC)
+                for (int cb = 0; cb < blocks; cb++)
+                {
+                    sbyte* wb = w8 + cb * kH * quadsRow * 32;
+                    Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+                    sbyte* r = px;
+                    for (int ky = 0; ky < kH; ky++, r += rowStride, wb += quadsRow * 32)
+                    {
+                        int qd = 0;
+                        for (; qd + 2 <= quadsRow; qd += 2)
+                        {
+                            a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(r + 4 * qd)).AsByte() ^ flip, Avx.LoadVector256(wb + qd * 32));
+                            a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(r + 4 * qd + 4)).AsByte() ^ flip, Avx.LoadVector256(wb + qd * 32 + 32));
+                        }
+                        if (qd < quadsRow)
+                            a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(r + 4 * qd)).AsByte() ^ flip, Avx.LoadVector256(wb + qd * 32));
+                    }
+                    StoreBlock(Requant.Apply256T(a0 + a1, table + cb * Requant.IntsPerBlock8, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                }
+        }
+
         /// <summary><see cref="GatherRows16"/> for <paramref name="count"/> output pixels from (oy, ox) on, row-major, into slots <paramref name="slot"/> shorts apart.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
         static void GatherRowsGroup(ConvParams p, sbyte* batch, int oy, int ox, int count, short* xs, int slot, int L, int Lp, Vector128<short> off)
@@ -421,9 +455,42 @@ namespace Mote.Kernels.Simd
             byte pad = (byte)(sbyte)(-p.InputOffset);
             if (outC == 0 || p.Batches * pixels == 0) return;
             bool direct = pointwise && p.StrideHeight == 1 && p.StrideWidth == 1 && p.OutputHeight == inH && p.OutputWidth == inW; // pixel q is input pixel q
+            // AVX-VNNI, im2col rows of at most 16 bytes (first layers: Cin 1..5 under a 3-wide filter): pixels
+            // whose every tap is in the image dot straight from the input: per filter row, 4-byte broadcasts
+            // (sign bit flipped: x + 128 as u8) times the row's packed weights with vpdpbusd; the bytes past
+            // the row's L in its last quad are real input times weight 0. Σ w·(x + offset) = Σ w·(x + 128)
+            // + (offset − 128)·Σ w: the second term goes into a second table's biases.
+            int kH = p.FilterHeight, quadsRow = (L + 3) / 4;
+            bool vnniRows = rows && AvxVnni.IsSupported && L <= 16 && (long)blocks * kH * quadsRow * 32 <= MaxPackedBytes;
+            sbyte* w8 = stackalloc sbyte[vnniRows ? blocks * kH * quadsRow * 32 : 1];
+            int* tableV = stackalloc int[vnniRows ? Requant.Table8Ints(outC) : 1];
+            int oxLo = -1, oxHi = -1; // output columns [oxLo, oxHi) have every filter column in the image
+            for (int x = 0; vnniRows && x < outW; x++)
+            {
+                int inX = x * p.StrideWidth - p.PadLeft;
+                if (inX >= 0 && inX + kW1(p) < inW) { if (oxLo < 0) oxLo = x; oxHi = x + 1; }
+            }
             fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
+                if (vnniRows)
+                {
+                    for (int i = 0; i < Requant.Table8Ints(outC); i++) tableV[i] = table[i];
+                    for (int oc = 0; oc < blocks * 8; oc++)
+                    {
+                        int sum = 0;
+                        for (int ky = 0; ky < kH; ky++)
+                            for (int qd = 0; qd < quadsRow; qd++)
+                                for (int b = 0; b < 4; b++)
+                                {
+                                    int k = 4 * qd + b;
+                                    sbyte w = oc < outC && k < L ? flt[oc * n + ky * L + k] : (sbyte)0;
+                                    w8[((oc / 8 * kH + ky) * quadsRow + qd) * 32 + oc % 8 * 4 + b] = w;
+                                    sum += w;
+                                }
+                        if (oc < outC) tableV[oc / 8 * Requant.IntsPerBlock8 + oc % 8] += (p.InputOffset - 128) * sum;
+                    }
+                }
                 for (int cb = 0; cb < blocks; cb++)
                     for (int kp = 0; kp < pairs; kp++)
                     {
@@ -446,9 +513,28 @@ namespace Mote.Kernels.Simd
                         // Up to `group` output pixels' dot inputs into their slots, then their dots and
                         // requantization in one call (a small method: its accumulators stay in registers).
                         int g = 0;
+                        int inYOrigin = oy * p.StrideHeight - p.PadTop;
+                        bool rowInside = vnniRows && oxLo >= 0 && inYOrigin >= 0 && inYOrigin + p.DilationHeight * (kH - 1) < inH;
+                        if (rowInside && ox == oxLo)
+                        {
+                            int run = oxHi - oxLo;
+                            sbyte* px = batch + (inYOrigin * inW + oxLo * p.StrideWidth - p.PadLeft) * inC;
+                            int rowStride = p.DilationHeight * inW * inC, step = p.StrideWidth * inC;
+                            if (px + (run - 1) * step + (kH - 1) * rowStride + 4 * quadsRow <= (sbyte*)inBytes + input.Length)
+                            {
+                                RowsVnniRun(px, step, run, rowStride, kH, quadsRow, w8, blocks, tableV, o, outC, outOff, min, max);
+                                o += run * outC;
+                                q += run;
+                                for (ox += run; ox >= outW; ox -= outW) oy++;
+                                continue;
+                            }
+                            rowInside = false;
+                        }
                         if (rows)
                         {
                             g = pixels - q < group ? pixels - q : group;
+                            if (rowInside && ox < oxLo && oxLo - ox < g) g = oxLo - ox; // stop at the row's direct run
+                            else if (vnniRows && outW - ox < g) g = outW - ox; // (the next row may have one)
                             GatherRowsGroup(p, batch, oy, ox, g, xs, slot, L, Lp, off16.GetLower());
                             q += g;
                             for (ox += g; ox >= outW; ox -= outW) oy++;
