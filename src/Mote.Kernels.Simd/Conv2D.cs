@@ -461,7 +461,8 @@ namespace Mote.Kernels.Simd
             // the row's L in its last quad are real input times weight 0. Σ w·(x + offset) = Σ w·(x + 128)
             // + (offset − 128)·Σ w: the second term goes into a second table's biases.
             int kH = p.FilterHeight, quadsRow = (L + 3) / 4;
-            bool vnniRows = rows && AvxVnni.IsSupported && L <= 16 && (long)blocks * kH * quadsRow * 32 <= MaxPackedBytes;
+            // Pointwise over the whole image (direct) takes the same form with one "row" of Cin bytes.
+            bool vnniRows = (rows && L <= 16 || direct) && AvxVnni.IsSupported && (long)blocks * kH * quadsRow * 32 <= MaxPackedBytes;
             sbyte* w8 = stackalloc sbyte[vnniRows ? blocks * kH * quadsRow * 32 : 1];
             int* tableV = stackalloc int[vnniRows ? Requant.Table8Ints(outC) : 1];
             int oxLo = -1, oxHi = -1; // output columns [oxLo, oxHi) have every filter column in the image
@@ -508,6 +509,12 @@ namespace Mote.Kernels.Simd
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* batch = (sbyte*)inBytes + inputStart + b * inH * inW * inC;
+                    if (direct && vnniRows && batch + (pixels - 1) * inC + 4 * quadsRow <= (sbyte*)inBytes + input.Length)
+                    {
+                        RowsVnniRun(batch, inC, pixels, 0, 1, quadsRow, w8, blocks, tableV, o, outC, outOff, min, max);
+                        o += pixels * outC;
+                        continue;
+                    }
                     for (int q = 0, oy = 0, ox = 0; q < pixels;)
                     {
                         // Up to `group` output pixels' dot inputs into their slots, then their dots and
