@@ -163,8 +163,10 @@ namespace Mote.Kernels.Simd
             byte* xs2 = stackalloc byte[4 * quads + 32];
             sbyte* col = stackalloc sbyte[pointwise ? 1 : n];
             sbyte* col2 = stackalloc sbyte[pointwise ? 1 : n];
-            int* table = stackalloc int[Requant.Table8Ints(outC)]; // 8-lane blocks (channels past Cout neutral)
-            Requant.Build8(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            int tableInts = Requant.TableInts(outC) + Requant.IntsPerBlock; // + a neutral block: the last 8-lane block may read past Cout
+            int* table = stackalloc int[tableInts];
+            for (int i = 0; i < tableInts; i++) table[i] = 0;
+            Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
             byte pad = (byte)(sbyte)(-p.InputOffset);
             if (outC == 0 || p.Batches * pixels == 0) return;
@@ -197,7 +199,7 @@ namespace Mote.Kernels.Simd
                     for (int j = 0; j < 8 && cb * 8 + j < outC; j++)
                     {
                         int c = cb * 8 + j;
-                        table[c / 8 * Requant.IntsPerBlock8 + c % 8] += (p.InputOffset - 128) * sums[j];
+                        table[c / 4 * Requant.IntsPerBlock + c % 4] += (p.InputOffset - 128) * sums[j];
                     }
                 }
                 for (int i = 0; i < 4 * quads + 32; i++) xs[i] = xs2[i] = 0;
@@ -250,11 +252,11 @@ namespace Mote.Kernels.Simd
                                     b1 = AvxVnni.MultiplyWideningAndAdd(b1, v, fb);
                                 }
                                 a0 += c0; b0 += d0; a1 += c1; b1 += d1;
-                                int* t = table + cb2 * Requant.IntsPerBlock8;
-                                StoreBlock(Requant.Apply256T(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
-                                StoreBlock(Requant.Apply256T(b0, t + Requant.IntsPerBlock8, outOff, min, max), o + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
-                                StoreBlock(Requant.Apply256T(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
-                                StoreBlock(Requant.Apply256T(b1, t + Requant.IntsPerBlock8, outOff, min, max), o1 + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
+                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(b0, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
+                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o1 + cb2 * 8 + 8, outC - cb2 * 8 - 8, &scratch);
                             }
                             if (cb2 < blocks)
                             {
@@ -266,9 +268,9 @@ namespace Mote.Kernels.Simd
                                     a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), fa);
                                     a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Create(*(int*)(xs2 + 4 * kq)).AsByte(), fa);
                                 }
-                                int* t = table + cb2 * Requant.IntsPerBlock8;
-                                StoreBlock(Requant.Apply256T(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
-                                StoreBlock(Requant.Apply256T(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
+                                int* t = table + cb2 * 2 * Requant.IntsPerBlock;
+                                StoreBlock(Requant.Apply256(a0, t, outOff, min, max), o + cb2 * 8, outC - cb2 * 8, &scratch);
+                                StoreBlock(Requant.Apply256(a1, t, outOff, min, max), o1 + cb2 * 8, outC - cb2 * 8, &scratch);
                             }
                             q++; o += outC;
                             continue;
@@ -293,9 +295,9 @@ namespace Mote.Kernels.Simd
                                 a0 = AvxVnni.MultiplyWideningAndAdd(a0, u, Avx.LoadVector256(wa + kq * 32));
                                 b0 = AvxVnni.MultiplyWideningAndAdd(b0, u, Avx.LoadVector256(wb + kq * 32));
                             }
-                            int* t = table + cb * Requant.IntsPerBlock8;
-                            StoreBlock(Requant.Apply256T(a0 + a1, t, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
-                            StoreBlock(Requant.Apply256T(b0 + b1, t + Requant.IntsPerBlock8, outOff, min, max), o + cb * 8 + 8, outC - cb * 8 - 8, &scratch);
+                            int* t = table + cb * 2 * Requant.IntsPerBlock;
+                            StoreBlock(Requant.Apply256(a0 + a1, t, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                            StoreBlock(Requant.Apply256(b0 + b1, t + 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8 + 8, outC - cb * 8 - 8, &scratch);
                         }
                         if (cb < blocks)
                         {
@@ -309,7 +311,7 @@ namespace Mote.Kernels.Simd
                             }
                             if (kq < quads)
                                 a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Create(*(int*)(xs + 4 * kq)).AsByte(), Avx.LoadVector256(wa + kq * 32));
-                            StoreBlock(Requant.Apply256T(a0 + a1, table + cb * Requant.IntsPerBlock8, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
+                            StoreBlock(Requant.Apply256(a0 + a1, table + cb * 2 * Requant.IntsPerBlock, outOff, min, max), o + cb * 8, outC - cb * 8, &scratch);
                         }
                     }
                 }
