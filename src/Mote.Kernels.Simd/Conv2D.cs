@@ -175,12 +175,17 @@ namespace Mote.Kernels.Simd
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
                 int fullQuads = n / 4;
+                // Full blocks of 8 channels, 8 quads (32 bytes of each row) at a time: an 8x8 dword transpose.
+                int fullBlocks = outC / 8, quadGroups = n / 32;
+                for (int cb = 0; cb < fullBlocks; cb++)
+                    for (int g = 0; g < quadGroups; g++)
+                        Transpose8x8(flt + cb * 8 * n + g * 32, n, (int*)(w8 + (cb * quads + 8 * g) * 32));
                 for (int oc = 0; oc < blocks * 8; oc++)
                 {
                     int* d = (int*)(w8 + (oc / 8) * quads * 32) + oc % 8; // quad kq of this channel: d[8 · kq]
                     if (oc >= outC) { for (int kq = 0; kq < quads; kq++) d[8 * kq] = 0; continue; }
                     sbyte* row = flt + oc * n;
-                    for (int kq = 0; kq < fullQuads; kq++) d[8 * kq] = Unsafe.ReadUnaligned<int>(row + 4 * kq);
+                    for (int kq = oc < fullBlocks * 8 ? 8 * quadGroups : 0; kq < fullQuads; kq++) d[8 * kq] = Unsafe.ReadUnaligned<int>(row + 4 * kq);
                     if (fullQuads < quads)
                     {
                         int t = 0;
@@ -316,6 +321,33 @@ namespace Mote.Kernels.Simd
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Dword k of rows 0..7 (<paramref name="stride"/> bytes apart, 32 bytes each from <paramref name="src"/>)
+        /// to d[8·k + row]: unpack 32-bit, unpack 64-bit, swap 128-bit halves.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Transpose8x8(sbyte* src, int stride, int* d)
+        {
+            Vector256<int> a0 = Avx.LoadVector256((int*)src), a1 = Avx.LoadVector256((int*)(src + stride));
+            Vector256<int> a2 = Avx.LoadVector256((int*)(src + 2 * stride)), a3 = Avx.LoadVector256((int*)(src + 3 * stride));
+            Vector256<int> a4 = Avx.LoadVector256((int*)(src + 4 * stride)), a5 = Avx.LoadVector256((int*)(src + 5 * stride));
+            Vector256<int> a6 = Avx.LoadVector256((int*)(src + 6 * stride)), a7 = Avx.LoadVector256((int*)(src + 7 * stride));
+            Vector256<long> t0 = Avx2.UnpackLow(a0, a1).AsInt64(), t1 = Avx2.UnpackHigh(a0, a1).AsInt64();
+            Vector256<long> t2 = Avx2.UnpackLow(a2, a3).AsInt64(), t3 = Avx2.UnpackHigh(a2, a3).AsInt64();
+            Vector256<long> t4 = Avx2.UnpackLow(a4, a5).AsInt64(), t5 = Avx2.UnpackHigh(a4, a5).AsInt64();
+            Vector256<long> t6 = Avx2.UnpackLow(a6, a7).AsInt64(), t7 = Avx2.UnpackHigh(a6, a7).AsInt64();
+            Vector256<long> u0 = Avx2.UnpackLow(t0, t2), u1 = Avx2.UnpackHigh(t0, t2), u2 = Avx2.UnpackLow(t1, t3), u3 = Avx2.UnpackHigh(t1, t3);
+            Vector256<long> u4 = Avx2.UnpackLow(t4, t6), u5 = Avx2.UnpackHigh(t4, t6), u6 = Avx2.UnpackLow(t5, t7), u7 = Avx2.UnpackHigh(t5, t7);
+            Avx.Store((long*)d, Avx2.Permute2x128(u0, u4, 0x20));
+            Avx.Store((long*)(d + 8), Avx2.Permute2x128(u1, u5, 0x20));
+            Avx.Store((long*)(d + 16), Avx2.Permute2x128(u2, u6, 0x20));
+            Avx.Store((long*)(d + 24), Avx2.Permute2x128(u3, u7, 0x20));
+            Avx.Store((long*)(d + 32), Avx2.Permute2x128(u0, u4, 0x31));
+            Avx.Store((long*)(d + 40), Avx2.Permute2x128(u1, u5, 0x31));
+            Avx.Store((long*)(d + 48), Avx2.Permute2x128(u2, u6, 0x31));
+            Avx.Store((long*)(d + 56), Avx2.Permute2x128(u3, u7, 0x31));
         }
 
         /// <summary>
