@@ -9,7 +9,8 @@ namespace Mote.Kernels.Simd
     /// <summary>
     /// DEPTHWISE_CONV_2D, bit-exact with <see cref="Reference.DepthwiseConv2D"/> (same name, signature
     /// and contract: input int8 [N, H, W, C], filter int8 [1, KH, KW, C · DepthMultiplier]).
-    /// Vectorized across channels: per output pixel and block of 16 (then 8) channels, int32
+    /// With AVX2, depth multiplier 1 and C a multiple of 8: the tap pairs (<see cref="PairTapRun"/>, one
+    /// vpmaddwd per two taps and 8 channels). Otherwise vectorized across channels: per output pixel and block of 16 (then 8) channels, int32
     /// accumulators stay in registers over all in-image taps (int16 products, each widened before any
     /// addition), then the vectorized requantization (<see cref="Requant"/>); the last Cout % 8
     /// channels are summed scalar. DepthMultiplier m &gt; 1 expands input rows to output-channel
