@@ -24,7 +24,7 @@ namespace Mote.Kernels.Simd.Tests
             File.WriteAllBytes(path, packed.Blob);
             try
             {
-                var (code, stdout, stderr) = Mote("bench", path, "--iterations", "3", "--warmup", "1", "--warmup-ms", "0", "--kernels", "auto", "--per-op", "--json");
+                var (code, stdout, stderr) = Mote("bench", path, "--iterations", "3", "--warmup", "1", "--warmup-ms", "300", "--kernels", "auto", "--per-op", "--json");
                 Assert.True(code == 0, stderr);
                 using var doc = JsonDocument.Parse(stdout);
                 var root = doc.RootElement;

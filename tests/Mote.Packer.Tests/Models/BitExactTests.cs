@@ -122,10 +122,7 @@ namespace Mote.Packer.Tests.Models
             }
             it.Invoke(); // first call: JIT and static initialization are not the runtime's allocations
             int runs = model.Contains("resnet_large") || model.Contains("vww") || model.Contains("person") ? 3 : 20;
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < runs; i++) it.Invoke();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(0, allocated);
+            Assert.Equal(0, Mote.Tests.Common.Allocations.SteadyState(it.Invoke, runs));
         }
     }
 }
