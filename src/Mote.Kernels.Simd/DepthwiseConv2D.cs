@@ -48,10 +48,12 @@ namespace Mote.Kernels.Simd
             }
 
             int outH = p.OutputHeight, outW = p.OutputWidth, dH = p.DilationHeight, dW = p.DilationWidth;
+            if (avx2 && inC == 1 && mult > 1 && Single(p, input, inputStart, filter, filterStart, bias, biasStart, quant, multiplierStart, shiftStart, output, outputStart))
+                return;
             int C = outC;
             Vector128<short> off = Vector128.Create((short)p.InputOffset);
             int taps = kH * kW, tapPairs = (taps + 1) / 2;
-            bool pairTaps = avx2 && mult == 1 && C % 8 == 0 && (long)(C / 8) * tapPairs * 32 <= MaxPairedWeightBytes;
+            bool pairTaps = avx2 && C % 8 == 0 && (long)(C / 8) * tapPairs * 32 <= MaxPairedWeightBytes;
             int* table = stackalloc int[pairTaps ? 1 : Requant.TableInts(outC)]; // 4-lane table: the forms other than the tap pairs
             if (!pairTaps) Requant.Build(table, outC, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
             Vector128<int> outOff = Vector128.Create(p.OutputOffset), min = Vector128.Create(p.ActivationMin), max = Vector128.Create(p.ActivationMax);
@@ -69,6 +71,8 @@ namespace Mote.Kernels.Simd
             nint* tapAt = stackalloc nint[pairTaps ? 2 * tapPairs : 1]; // border pixels: each tap's address (the pad row outside the image)
             sbyte* padRow = stackalloc sbyte[pairTaps ? C : 1];
             int* tapDy = stackalloc int[pairTaps ? 4 * tapPairs : 1]; // tap t's (dH·ky, dW·kx) at [2t], [2t + 1]
+            int* tapKy = stackalloc int[pairTaps ? 2 * tapPairs : 1]; // tap t's filter row (m > 1: rows[ky] is its band row)
+            nint* tapRow = stackalloc nint[pairTaps && mult > 1 ? 2 * tapPairs : 1]; // m > 1, in-image rows: tap t's address at input column 0
             for (int i = 0; pairTaps && i < C; i++) padRow[i] = (sbyte)(-p.InputOffset); // x + InputOffset = 0: the reference's skipped tap
             // DepthMultiplier m > 1: input rows are expanded to output-channel order (xe[.., ic·m + j] =
             // x[.., ic]), so output channel c reads channel c as for m = 1. One output row's filter spans
@@ -97,6 +101,7 @@ namespace Mote.Kernels.Simd
                         int tt = t < taps ? t : taps - 1; // the pad tap reads tap taps−1 again (in the image), weight 0
                         tapOff[t] = (dH * (tt / kW) * inW + dW * (tt % kW)) * C;
                         tapDy[2 * t] = dH * (tt / kW); tapDy[2 * t + 1] = dW * (tt % kW);
+                        tapKy[t] = tt / kW;
                     }
                     for (int pi = 0; pi < tapPairs; pi++)
                     {
@@ -128,6 +133,9 @@ namespace Mote.Kernels.Simd
                             if (slotRow[slot] != inY)
                             {
                                 sbyte* src = img + inY * inW * inC, e = dst;
+                                if (mult == 8)
+                                    for (int i = 0; i < inW * inC; i++, e += 8) *(ulong*)e = (byte)src[i] * 0x0101010101010101UL;
+                                else
                                 for (int i = 0; i < inW * inC; i++, e += mult)
                                 {
                                     sbyte v = src[i];
@@ -137,6 +145,8 @@ namespace Mote.Kernels.Simd
                             }
                             rows[ky] = dst;
                         }
+                        if (pairTaps && mult > 1 && ky0 == 0 && ky1 == kH)
+                            for (int t = 0; t < 2 * tapPairs; t++) tapRow[t] = (nint)(rows[tapKy[t]] + tapDy[2 * t + 1] * C);
                         for (int ox = 0; ox < outW; ox++)
                         {
                             if (pairTaps && !(ox == oxLo && ky0 == 0 && ky1 == kH))
@@ -146,7 +156,8 @@ namespace Mote.Kernels.Simd
                                 for (int t = 0; t < 2 * tapPairs; t++)
                                 {
                                     int inY = inYOrigin + tapDy[2 * t], inX = inX0 + tapDy[2 * t + 1];
-                                    tapAt[t] = inY >= 0 && inY < inH && inX >= 0 && inX < inW ? (nint)(img + (inY * inW + inX) * C) : (nint)padRow;
+                                    tapAt[t] = inY < 0 || inY >= inH || inX < 0 || inX >= inW ? (nint)padRow
+                                        : mult == 1 ? (nint)(img + (inY * inW + inX) * C) : (nint)(rows[tapKy[t]] + inX * C);
                                 }
                                 PairTapRun(null, 0, 1, o, C, wPairs, tapPairs, tapAt, table8, off16, outOff8, min8, max8);
                                 o += C;
@@ -156,8 +167,12 @@ namespace Mote.Kernels.Simd
                             {
                                 // The row's pixels with every tap in the image, in one call.
                                 int run = oxHi - oxLo;
-                                PairTapRun(img + (inYOrigin * inW + oxLo * p.StrideWidth - p.PadLeft) * C, p.StrideWidth * C, run, o, C,
-                                    wPairs, tapPairs, tapOff, table8, off16, outOff8, min8, max8);
+                                if (mult == 1)
+                                    PairTapRun(img + (inYOrigin * inW + oxLo * p.StrideWidth - p.PadLeft) * C, p.StrideWidth * C, run, o, C,
+                                        wPairs, tapPairs, tapOff, table8, off16, outOff8, min8, max8);
+                                else // band rows: px is the first pixel's column offset, tapRow the taps' absolute row addresses
+                                    PairTapRun((sbyte*)(nint)((oxLo * p.StrideWidth - p.PadLeft) * C), p.StrideWidth * C, run, o, C,
+                                        wPairs, tapPairs, tapRow, table8, off16, outOff8, min8, max8);
                                 o += run * C;
                                 ox = oxHi - 1;
                                 continue;
@@ -275,6 +290,95 @@ namespace Mote.Kernels.Simd
                     }
                 }
             }
+        }
+
+        /// <summary>Largest zero-padded int16 image (x + InputOffset, on the stack) for the single-input-channel form.</summary>
+        public const int MaxPaddedImageBytes = 64 * 1024;
+
+        /// <summary>
+        /// AVX2, one input channel (DepthMultiplier m = Cout): the image, plus InputOffset, widened to int16 once per
+        /// batch into a zero-bordered copy (0 = the reference's skipped out-of-image tap); per output pixel the
+        /// kH·kW patch is gathered into a row of int16 (rounded up to 16, the filter's extra taps weigh 0), then
+        /// each output channel is a dot of that row with the channel's filter column (vpmaddwd, int32 sums), 8
+        /// channels' sums reduced together (vphaddd) and requantized by 8 lanes. False (nothing written) when a
+        /// table would not fit on the stack.
+        /// </summary>
+        static bool Single(ConvParams p, byte[] input, int inputStart, byte[] filter, int filterStart,
+            byte[] bias, int biasStart, byte[] quant, int multiplierStart, int shiftStart, byte[] output, int outputStart)
+        {
+            int C = p.OutputChannels, inH = p.InputHeight, inW = p.InputWidth, kH = p.FilterHeight, kW = p.FilterWidth;
+            int outH = p.OutputHeight, outW = p.OutputWidth, dH = p.DilationHeight, dW = p.DilationWidth, sH = p.StrideHeight, sW = p.StrideWidth;
+            int padT = p.PadTop, padL = p.PadLeft;
+            if (padT < 0 || padL < 0 || outH <= 0 || outW <= 0) return false;
+            int taps = kH * kW, chunks = (taps + 15) / 16, blocks = (C + 7) / 8;
+            long ph = System.Math.Max((long)inH + padT, (long)(outH - 1) * sH + (long)dH * (kH - 1) + 1);
+            long pw = System.Math.Max((long)inW + padL, (long)(outW - 1) * sW + (long)dW * (kW - 1) + 1) + 8; // + 8: a row's last 8-wide read
+            if (ph * pw * 2 > MaxPaddedImageBytes || (long)blocks * 8 * chunks * 32 > MaxPairedWeightBytes) return false;
+            int PW = (int)pw, PH = (int)ph;
+            short* img16 = stackalloc short[PH * PW];
+            short* wT = stackalloc short[blocks * 8 * chunks * 16]; // [channel][tap], zero past the last tap and channel
+            short* patch = stackalloc short[chunks * 16 + 8];
+            for (int i = 0; i < chunks * 16 + 8; i++) patch[i] = 0;
+            int* table8 = stackalloc int[Requant.Table8Ints(C)];
+            Requant.Build8(table8, C, bias, biasStart, quant, multiplierStart, shiftStart, p.RequantStride);
+            Vector256<int> outOff = Vector256.Create(p.OutputOffset), min = Vector256.Create(p.ActivationMin), max = Vector256.Create(p.ActivationMax);
+            byte* last = stackalloc byte[8];
+            fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
+            {
+                sbyte* flt = (sbyte*)filterBytes + filterStart;
+                for (int c = 0; c < blocks * 8; c++)
+                    for (int t = 0; t < chunks * 16; t++)
+                        wT[c * chunks * 16 + t] = c < C && t < taps ? flt[t * C + c] : (short)0;
+                byte* o = outBytes + outputStart;
+                for (int b = 0; b < p.Batches; b++)
+                {
+                    sbyte* img = (sbyte*)inBytes + inputStart + b * inH * inW;
+                    for (int i = 0; i < PH * PW; i++) img16[i] = 0;
+                    for (int y = 0; y < inH; y++)
+                        for (int x = 0; x < inW; x++)
+                            img16[(y + padT) * PW + x + padL] = (short)(img[y * inW + x] + p.InputOffset);
+                    for (int oy = 0; oy < outH; oy++)
+                        for (int ox = 0; ox < outW; ox++, o += C)
+                        {
+                            short* src = img16 + oy * sH * PW + ox * sW;
+                            if (dW == 1)
+                                for (int ky = 0; ky < kH; ky++) // 8 at a time; the overrun lands on the next row's slot or a zero-weight tap
+                                    for (int kx = 0; kx < kW; kx += 8)
+                                        Sse2.Store(patch + ky * kW + kx, Sse2.LoadVector128(src + ky * dH * PW + kx));
+                            else
+                                for (int ky = 0; ky < kH; ky++)
+                                    for (int kx = 0; kx < kW; kx++)
+                                        patch[ky * kW + kx] = src[ky * dH * PW + kx * dW];
+                            for (int blk = 0; blk < blocks; blk++)
+                            {
+                                short* w = wT + blk * 8 * chunks * 16;
+                                Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                                int cs = chunks * 16;
+                                for (int k = 0; k < cs; k += 16)
+                                {
+                                    Vector256<short> x = Avx.LoadVector256(patch + k);
+                                    a0 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + k));
+                                    a1 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + cs + k));
+                                    a2 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 2 * cs + k));
+                                    a3 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 3 * cs + k));
+                                    a4 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 4 * cs + k));
+                                    a5 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 5 * cs + k));
+                                    a6 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 6 * cs + k));
+                                    a7 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 7 * cs + k));
+                                }
+                                // Per 128-bit half: [s0, s1, s2, s3] and [s4 .. s7] partial sums; the halves added.
+                                Vector256<int> lo = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
+                                Vector256<int> hi = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a4, a5), Avx2.HorizontalAdd(a6, a7));
+                                Vector256<int> sum = Avx2.Permute2x128(lo, hi, 0x20) + Avx2.Permute2x128(lo, hi, 0x31);
+                                Vector256<int> r = Requant.Apply256T(sum, table8 + blk * Requant.IntsPerBlock8, outOff, min, max);
+                                int n = C - blk * 8;
+                                if (n >= 8) Requant.Store8(r, o + blk * 8);
+                                else { Requant.Store8(r, last); for (int k = 0; k < n; k++) o[blk * 8 + k] = last[k]; }
+                            }
+                        }
+                }
+            }
+            return true;
         }
 
         /// <summary>

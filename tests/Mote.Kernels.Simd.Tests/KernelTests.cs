@@ -238,6 +238,12 @@ namespace Mote.Kernels.Simd.Tests
         }
 
         [Fact]
+        public void DepthwiseConv2D_DepthMultiplier2To8_Cin1To3_KernelsTo10x8_BitExactWithReference()
+        {
+            Assert.Equal(210, RandomCases.DepthMultiplierSweep());
+        }
+
+        [Fact]
         public void DepthwiseConv2D_RandomShapesPaddingStridesDilation_BitExactWithReference()
         {
             for (int seed = 0; seed < 400; seed++)

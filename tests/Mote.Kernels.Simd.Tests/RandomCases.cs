@@ -162,6 +162,43 @@ namespace Mote.Kernels.Simd.Tests
             return n;
         }
 
+        /// <summary>
+        /// Round 4 (micro_speech): DEPTHWISE_CONV_2D with 1..3 input channels and DepthMultiplier 2..8 (Cin 1:
+        /// the single-channel patch-dot form, Cout 2..8 with partial blocks of 8; Cin &gt; 1 with Cout a multiple
+        /// of 8: the tap pairs over the expanded band, interior runs and border pixels), kernels up to 10x8,
+        /// strides 1..2, dilation, padding up to the kernel, images smaller than the kernel, edge data, zero
+        /// points at the limits, extreme biases and left shifts; seed 0 is micro_speech's own shape. Returns the number of cases.
+        /// </summary>
+        public static int DepthMultiplierSweep()
+        {
+            int n = 0;
+            for (int seed = 0; seed < 210; seed++, n++)
+            {
+                var r = new Random(seed + 700000);
+                int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
+                int cin = 1 + seed % 3, m = 2 + seed / 3 % 7;
+                int kh = seed % 4 == 0 ? 10 : 1 + r.Next(10), kw = seed % 4 == 0 ? 8 : 1 + r.Next(8);
+                var p = new ConvParams
+                {
+                    Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(20), InputWidth = 1 + r.Next(20), InputChannels = cin,
+                    FilterHeight = kh, FilterWidth = kw, DepthMultiplier = m, OutputChannels = cin * m,
+                    StrideHeight = 1 + r.Next(2), StrideWidth = 1 + r.Next(2), DilationHeight = seed % 13 == 12 ? 2 : 1, DilationWidth = seed % 11 == 10 ? 2 : 1,
+                    InputOffset = ZeroPointOffset(r, seed), OutputOffset = r.Next(-128, 128),
+                    ActivationMin = -128, ActivationMax = 127, RequantStride = r.Next(3) == 0 ? 0 : 1,
+                };
+                if (r.Next(3) == 0) { p.ActivationMin = r.Next(-128, 0); p.ActivationMax = r.Next(0, 128); }
+                p.PadTop = r.Next(p.FilterHeight); p.PadLeft = r.Next(p.FilterWidth);
+                if (seed == 0)
+                {
+                    p.Batches = 1; p.InputHeight = 49; p.InputWidth = 40; p.InputChannels = 1; p.DepthMultiplier = 8; p.OutputChannels = 8;
+                    p.StrideHeight = p.StrideWidth = 2; p.DilationHeight = p.DilationWidth = 1; p.PadTop = 4; p.PadLeft = 3;
+                }
+                string d = RunConvLike(r, seed, p, mode, depthwise: true);
+                if (d != null) throw new Exception(d);
+            }
+            return n;
+        }
+
         static string RunConvLike(Random r, int seed, ConvParams p, int mode, bool depthwise)
         {
             int effH = (p.FilterHeight - 1) * p.DilationHeight + 1, effW = (p.FilterWidth - 1) * p.DilationWidth + 1;
@@ -772,6 +809,7 @@ namespace Mote.Kernels.Simd.Tests
             for (int seed = 0; seed < 400; seed++, n++) { var d = Conv(seed); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 400; seed++, n++) { var d = Depthwise(seed); if (d != null) throw new Exception(d); }
             n += SmallChannelSweep();
+            n += DepthMultiplierSweep();
             for (int length = 0; length <= 4 * 16 + 1; length++)
                 for (int seed = 0; seed < 30; seed++, n++) { var d = Add(seed, length); if (d != null) throw new Exception(d); }
             for (int seed = 0; seed < 20; seed++, n++) { var d = Add(seed, 1000 + 37 * seed); if (d != null) throw new Exception(d); }
