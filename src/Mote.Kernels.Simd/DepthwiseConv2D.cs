@@ -9,8 +9,9 @@ namespace Mote.Kernels.Simd
     /// <summary>
     /// DEPTHWISE_CONV_2D, bit-exact with <see cref="Reference.DepthwiseConv2D"/> (same name, signature
     /// and contract: input int8 [N, H, W, C], filter int8 [1, KH, KW, C · DepthMultiplier]).
-    /// With AVX2, depth multiplier 1 and C a multiple of 8: the tap pairs (<see cref="PairTapRun"/>, one
-    /// vpmaddwd per two taps and 8 channels). Otherwise vectorized across channels: per output pixel and block of 16 (then 8) channels, int32
+    /// With AVX2 and one input channel, DepthMultiplier &gt; 1 (micro_speech): <see cref="Single"/>, per pixel
+    /// dots over the int16 patch. With AVX2 and Cout a multiple of 8: the tap pairs (<see cref="PairTapRun"/>, one
+    /// vpmaddwd per two taps and 8 channels; m &gt; 1 reads the expanded band). Otherwise vectorized across channels: per output pixel and block of 16 (then 8) channels, int32
     /// accumulators stay in registers over all in-image taps (int16 products, each widened before any
     /// addition), then the vectorized requantization (<see cref="Requant"/>); the last Cout % 8
     /// channels are summed scalar. DepthMultiplier m &gt; 1 expands input rows to output-channel
@@ -310,7 +311,10 @@ namespace Mote.Kernels.Simd
             int outH = p.OutputHeight, outW = p.OutputWidth, dH = p.DilationHeight, dW = p.DilationWidth, sH = p.StrideHeight, sW = p.StrideWidth;
             int padT = p.PadTop, padL = p.PadLeft;
             if (padT < 0 || padL < 0 || outH <= 0 || outW <= 0) return false;
-            int taps = kH * kW, chunks = (taps + 15) / 16, blocks = (C + 7) / 8;
+            // dW = 1 and kW ≤ 8 (micro_speech: 10x8): filter row ky is taps 8·ky .. 8·ky + 7 (zero weights past kW), so
+            // a chunk of 16 is two image rows read in place (one 16-byte load each), no patch copy.
+            bool rows8 = dW == 1 && kW <= 8;
+            int taps = kH * kW, chunks = rows8 ? (kH + 1) / 2 : (taps + 15) / 16, blocks = (C + 7) / 8;
             long ph = System.Math.Max((long)inH + padT, (long)(outH - 1) * sH + (long)dH * (kH - 1) + 1);
             long pw = System.Math.Max((long)inW + padL, (long)(outW - 1) * sW + (long)dW * (kW - 1) + 1) + 8; // + 8: a row's last 8-wide read
             if (ph * pw * 2 > MaxPaddedImageBytes || (long)blocks * 8 * chunks * 32 > MaxPairedWeightBytes) return false;
@@ -326,14 +330,16 @@ namespace Mote.Kernels.Simd
             fixed (byte* inBytes = input, filterBytes = filter, outBytes = output)
             {
                 sbyte* flt = (sbyte*)filterBytes + filterStart;
-                for (int c = 0; c < blocks * 8; c++)
-                    for (int t = 0; t < chunks * 16; t++)
-                        wT[c * chunks * 16 + t] = c < C && t < taps ? flt[t * C + c] : (short)0;
+                Unsafe.InitBlockUnaligned(wT, 0, (uint)(blocks * 8 * chunks * 16 * 2));
+                for (int c = 0; c < C; c++)
+                    for (int ky = 0; ky < kH; ky++)
+                        for (int kx = 0; kx < kW; kx++)
+                            wT[c * chunks * 16 + (rows8 ? ky * 8 : ky * kW) + kx] = flt[(ky * kW + kx) * C + c];
                 byte* o = outBytes + outputStart;
                 for (int b = 0; b < p.Batches; b++)
                 {
                     sbyte* img = (sbyte*)inBytes + inputStart + b * inH * inW;
-                    for (int i = 0; i < PH * PW; i++) img16[i] = 0;
+                    Unsafe.InitBlockUnaligned(img16, 0, (uint)(PH * PW * 2));
                     for (int y = 0; y < inH; y++)
                         for (int x = 0; x < inW; x++)
                             img16[(y + padT) * PW + x + padL] = (short)(img[y * inW + x] + p.InputOffset);
@@ -341,7 +347,8 @@ namespace Mote.Kernels.Simd
                         for (int ox = 0; ox < outW; ox++, o += C)
                         {
                             short* src = img16 + oy * sH * PW + ox * sW;
-                            if (dW == 1)
+                            if (rows8) { } // read in place below
+                            else if (dW == 1)
                                 for (int ky = 0; ky < kH; ky++) // 8 at a time; the overrun lands on the next row's slot or a zero-weight tap
                                     for (int kx = 0; kx < kW; kx += 8)
                                         Sse2.Store(patch + ky * kW + kx, Sse2.LoadVector128(src + ky * dH * PW + kx));
@@ -354,9 +361,14 @@ namespace Mote.Kernels.Simd
                                 short* w = wT + blk * 8 * chunks * 16;
                                 Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                                 int cs = chunks * 16;
-                                for (int k = 0; k < cs; k += 16)
+                                // rows8: chunk k is filter rows 2k and 2k + 1 read in place (a row past kH reads as zero; its weights are 0 too).
+                                short* r0 = src;
+                                int rowStep = dH * PW;
+                                for (int k = 0; k < cs; k += 16, r0 += 2 * rowStep)
                                 {
-                                    Vector256<short> x = Avx.LoadVector256(patch + k);
+                                    Vector256<short> x = !rows8 ? Avx.LoadVector256(patch + k)
+                                        : k + 16 < cs || (kH & 1) == 0 ? Vector256.Create(Sse2.LoadVector128(r0), Sse2.LoadVector128(r0 + rowStep))
+                                        : Vector256.Create(Sse2.LoadVector128(r0), Vector128<short>.Zero);
                                     a0 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + k));
                                     a1 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + cs + k));
                                     a2 += Avx2.MultiplyAddAdjacent(x, Avx.LoadVector256(w + 2 * cs + k));

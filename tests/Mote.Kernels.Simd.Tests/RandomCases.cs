@@ -164,7 +164,8 @@ namespace Mote.Kernels.Simd.Tests
 
         /// <summary>
         /// Round 4 (micro_speech): DEPTHWISE_CONV_2D with 1..3 input channels and DepthMultiplier 2..8 (Cin 1:
-        /// the single-channel patch-dot form, Cout 2..8 with partial blocks of 8; Cin &gt; 1 with Cout a multiple
+        /// the single-channel patch-dot form, Cout 2..8 with partial blocks of 8, rows read in place for kW ≤ 8, the
+        /// patch copy for kW 9..12 and dilation; Cin &gt; 1 with Cout a multiple
         /// of 8: the tap pairs over the expanded band, interior runs and border pixels), kernels up to 10x8,
         /// strides 1..2, dilation, padding up to the kernel, images smaller than the kernel, edge data, zero
         /// points at the limits, extreme biases and left shifts; seed 0 is micro_speech's own shape. Returns the number of cases.
@@ -177,7 +178,7 @@ namespace Mote.Kernels.Simd.Tests
                 var r = new Random(seed + 700000);
                 int mode = seed % 7 == 5 ? 1 : seed % 7 == 6 ? 2 : 0;
                 int cin = 1 + seed % 3, m = 2 + seed / 3 % 7;
-                int kh = seed % 4 == 0 ? 10 : 1 + r.Next(10), kw = seed % 4 == 0 ? 8 : 1 + r.Next(8);
+                int kh = seed % 4 == 0 ? 10 : 1 + r.Next(10), kw = seed % 4 == 0 ? 8 : seed % 6 == 3 ? 9 + r.Next(4) : 1 + r.Next(8); // kW > 8: the patch copy
                 var p = new ConvParams
                 {
                     Batches = 1 + r.Next(2), InputHeight = 1 + r.Next(20), InputWidth = 1 + r.Next(20), InputChannels = cin,
