@@ -216,7 +216,7 @@ namespace Mote.Kernels.Simd
 
         /// <summary>Lane r = Σ over lanes of a_r (a vphaddd tree and one cross-half add).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> Reduce8(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3,
+        internal static Vector256<int> Reduce8(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3,
             Vector256<int> a4, Vector256<int> a5, Vector256<int> a6, Vector256<int> a7)
         {
             Vector256<int> lo = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3)); // [r0..r3 | r0..r3] halves
@@ -266,7 +266,7 @@ namespace Mote.Kernels.Simd
         /// 128·255, summed exactly in int32): full steps of 16, then the rows' last 16 bytes against xt.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> Dot8Avx2(short* xs, short* xt, int full, int n, int t,
+        internal static Vector256<int> Dot8Avx2(short* xs, short* xt, int full, int n, int t,
             sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
         {
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;

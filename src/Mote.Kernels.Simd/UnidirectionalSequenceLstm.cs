@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics.X86;
 using Mote.Runtime.Kernels;
 using Reference = Mote.Runtime.Kernels;
 using LstmParams = Mote.Runtime.Kernels.UnidirectionalSequenceLstmParams;
+using static Mote.Kernels.Simd.FullyConnected; // Dot8Avx2 and Reduce8: the same 8-row int16 dots as FULLY_CONNECTED
 
 #pragma warning disable CA2252 // AvxVnni is a preview API in the net8.0 reference assembly (docs/simd.md)
 
@@ -423,51 +424,6 @@ namespace Mote.Kernels.Simd
             return Avx2.ShiftRightArithmetic(r, 8);
         }
 
-        /// <summary>Lane r = Σ over lanes of a_r (a vphaddd tree and one cross-half add).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> Reduce8(Vector256<int> a0, Vector256<int> a1, Vector256<int> a2, Vector256<int> a3,
-            Vector256<int> a4, Vector256<int> a5, Vector256<int> a6, Vector256<int> a7)
-        {
-            Vector256<int> lo = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a0, a1), Avx2.HorizontalAdd(a2, a3));
-            Vector256<int> hi = Avx2.HorizontalAdd(Avx2.HorizontalAdd(a4, a5), Avx2.HorizontalAdd(a6, a7));
-            return Avx2.Permute2x128(lo, hi, 0x20) + Avx2.Permute2x128(lo, hi, 0x31);
-        }
-
-        /// <summary>
-        /// 8 rows · the int16 row xs (x + offset) with vpmovsxbw + vpmaddwd: full steps of 16, then, when
-        /// n % 16 ≠ 0, 16 weights at t (n − 16, or 0 when n &lt; 16) against xt, whose lanes already counted are 0.
-        /// </summary>
-        static Vector256<int> Dot8Avx2(short* xs, short* xt, int full, int n, int t,
-            sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
-        {
-            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int i = 0; i < full; i += 16)
-            {
-                Vector256<short> v = Avx.LoadVector256(xs + i);
-                a0 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w0 + i));
-                a1 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w1 + i));
-                a2 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w2 + i));
-                a3 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w3 + i));
-                a4 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w4 + i));
-                a5 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w5 + i));
-                a6 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w6 + i));
-                a7 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w7 + i));
-            }
-            if (full < n)
-            {
-                Vector256<short> v = Avx.LoadVector256(xt);
-                a0 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w0 + t));
-                a1 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w1 + t));
-                a2 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w2 + t));
-                a3 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w3 + t));
-                a4 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w4 + t));
-                a5 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w5 + t));
-                a6 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w6 + t));
-                a7 += Avx2.MultiplyAddAdjacent(v, Avx2.ConvertToVector256Int16(w7 + t));
-            }
-            return Reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
-        }
-
         /// <summary><see cref="Dot8Avx2"/> with AVX-VNNI vpdpwssd (multiply pairs and accumulate, wrapping, in one instruction).</summary>
         static Vector256<int> Dot8Vnni(short* xs, short* xt, int full, int n, int t,
             sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
@@ -656,33 +612,7 @@ namespace Mote.Kernels.Simd
 
         static int Saturate16(int v) => v > 32767 ? 32767 : v < -32768 ? -32768 : v;
 
-        /// <summary>TFLM's sigmoid_table_uint16 (as the reference kernel's), pinned while a call runs.</summary>
-        static readonly ushort[] Table =
-        {
-            32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498,
-            40149, 40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255,
-            46817, 47369, 47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865,
-            52311, 52745, 53169, 53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174,
-            56503, 56823, 57133, 57433, 57724, 58007, 58280, 58544, 58800, 59048, 59288,
-            59519, 59743, 59959, 60168, 60370, 60565, 60753, 60935, 61110, 61279, 61441,
-            61599, 61750, 61896, 62036, 62172, 62302, 62428, 62549, 62666, 62778, 62886,
-            62990, 63090, 63186, 63279, 63368, 63454, 63536, 63615, 63691, 63765, 63835,
-            63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308, 64357, 64405, 64450,
-            64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786, 64816, 64845,
-            64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079, 65097,
-            65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
-            65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360,
-            65367, 65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425,
-            65429, 65433, 65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465,
-            65468, 65471, 65474, 65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491,
-            65493, 65495, 65497, 65498, 65500, 65501, 65503, 65504, 65505, 65507, 65508,
-            65509, 65510, 65511, 65512, 65513, 65514, 65515, 65516, 65517, 65517, 65518,
-            65519, 65520, 65520, 65521, 65522, 65522, 65523, 65523, 65524, 65524, 65525,
-            65525, 65526, 65526, 65526, 65527, 65527, 65528, 65528, 65528, 65529, 65529,
-            65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531, 65531, 65531, 65531,
-            65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533, 65533, 65533,
-            65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
-            65534, 65534, 65535,
-        };
+        /// <summary>TFLM's sigmoid_table_uint16, copied once from the reference kernel, pinned while a call runs.</summary>
+        static readonly ushort[] Table = Reference.UnidirectionalSequenceLstm.CopySigmoidTable();
     }
 }

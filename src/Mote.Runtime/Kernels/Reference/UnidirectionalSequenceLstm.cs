@@ -244,6 +244,17 @@ namespace Mote.Runtime.Kernels
             return r >> 8;
         }
 
+        /// <summary>
+        /// A copy of <see cref="SigmoidTable"/> (256 entries), for faster kernels that must interpolate on
+        /// the very same constants (the SIMD tier pins its copy and gathers from it).
+        /// </summary>
+        public static ushort[] CopySigmoidTable()
+        {
+            ushort[] copy = new ushort[SigmoidTable.Length];
+            for (int i = 0; i < copy.Length; i++) copy[i] = SigmoidTable[i];
+            return copy;
+        }
+
         /// <summary>TFLM's sigmoid_table_uint16 (common.h): sigmoid(k / 24) in unsigned 0.16, k = 0..255.</summary>
         static readonly ushort[] SigmoidTable =
         {
