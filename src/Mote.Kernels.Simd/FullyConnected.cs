@@ -229,7 +229,7 @@ namespace Mote.Kernels.Simd
         /// 32 bytes every step, for Σ w against ones), then, when n % 32 ≠ 0, the rows' last 32 bytes against xt.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector256<int> Dot8Vnni(byte* xs, int xMask, byte* xt, int full, int n,
+        internal static Vector256<int> Dot8Vnni(byte* xs, int xMask, byte* xt, int full, int n,
             sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
         {
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;

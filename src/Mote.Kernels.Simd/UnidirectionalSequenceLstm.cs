@@ -277,7 +277,7 @@ namespace Mote.Kernels.Simd
                     {
                         sbyte* w0 = RowPtr(ref c, g, c8, nx), w1 = RowPtr(ref c, g, i1, nx), w2 = RowPtr(ref c, g, i2, nx), w3 = RowPtr(ref c, g, i3, nx);
                         sbyte* w4 = RowPtr(ref c, g, i4, nx), w5 = RowPtr(ref c, g, i5, nx), w6 = RowPtr(ref c, g, i6, nx), w7 = RowPtr(ref c, g, i7, nx);
-                        accX = c.U8X ? Dot8VnniU8(c.Xu, c.XtU, nx & ~31, nx, w0, w1, w2, w3, w4, w5, w6, w7)
+                        accX = c.U8X ? FullyConnected.Dot8Vnni(c.Xu, -1, c.XtU, nx & ~31, nx, w0, w1, w2, w3, w4, w5, w6, w7)
                                 + Avx2.MultiplyLow(Avx.LoadVector256(c.WSum + g * c.StateR + c8), Vector256.Create(p.InputOffset - 128))
                             : c.Vnni ? Dot8Vnni(c.Xs, c.Xt, fullX, nx, tX, w0, w1, w2, w3, w4, w5, w6, w7)
                             : Dot8Avx2(c.Xs, c.Xt, fullX, nx, tX, w0, w1, w2, w3, w4, w5, w6, w7);
@@ -286,7 +286,7 @@ namespace Mote.Kernels.Simd
                         int m = 4 + g;
                         sbyte* w0 = RowPtr(ref c, m, c8, state), w1 = RowPtr(ref c, m, i1, state), w2 = RowPtr(ref c, m, i2, state), w3 = RowPtr(ref c, m, i3, state);
                         sbyte* w4 = RowPtr(ref c, m, i4, state), w5 = RowPtr(ref c, m, i5, state), w6 = RowPtr(ref c, m, i6, state), w7 = RowPtr(ref c, m, i7, state);
-                        accH = c.U8H ? Dot8VnniU8(c.Hu, c.HtU, state & ~31, state, w0, w1, w2, w3, w4, w5, w6, w7)
+                        accH = c.U8H ? FullyConnected.Dot8Vnni(c.Hu, -1, c.HtU, state & ~31, state, w0, w1, w2, w3, w4, w5, w6, w7)
                                 + Avx2.MultiplyLow(Avx.LoadVector256(c.WSum + m * c.StateR + c8), Vector256.Create(p.HiddenOffset - 128))
                             : c.Vnni ? Dot8Vnni(c.Hs, c.Ht, fullH, state, tH, w0, w1, w2, w3, w4, w5, w6, w7)
                             : Dot8Avx2(c.Hs, c.Ht, fullH, state, tH, w0, w1, w2, w3, w4, w5, w6, w7);
@@ -501,42 +501,6 @@ namespace Mote.Kernels.Simd
             for (; i < n; i++) dst[i] = (byte)(v[i] ^ 0x80);
             int full = n & ~31;
             for (int j = 0; j < 32; j++) tail[j] = n - 32 + j >= full ? dst[n - 32 + j] : (byte)0;
-        }
-
-        /// <summary>
-        /// 8 rows · the u8 row xs (x + 128) with vpdpbusd (4 u8·s8 products per int32 lane, wrapping): full steps
-        /// of 32, then, when n % 32 ≠ 0, each row's last 32 bytes against xt (n ≥ 32).
-        /// </summary>
-        static Vector256<int> Dot8VnniU8(byte* xs, byte* xt, int full, int n,
-            sbyte* w0, sbyte* w1, sbyte* w2, sbyte* w3, sbyte* w4, sbyte* w5, sbyte* w6, sbyte* w7)
-        {
-            Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int i = 0; i < full; i += 32)
-            {
-                Vector256<byte> v = Avx.LoadVector256(xs + i);
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, v, Avx.LoadVector256(w0 + i));
-                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Avx.LoadVector256(w1 + i));
-                a2 = AvxVnni.MultiplyWideningAndAdd(a2, v, Avx.LoadVector256(w2 + i));
-                a3 = AvxVnni.MultiplyWideningAndAdd(a3, v, Avx.LoadVector256(w3 + i));
-                a4 = AvxVnni.MultiplyWideningAndAdd(a4, v, Avx.LoadVector256(w4 + i));
-                a5 = AvxVnni.MultiplyWideningAndAdd(a5, v, Avx.LoadVector256(w5 + i));
-                a6 = AvxVnni.MultiplyWideningAndAdd(a6, v, Avx.LoadVector256(w6 + i));
-                a7 = AvxVnni.MultiplyWideningAndAdd(a7, v, Avx.LoadVector256(w7 + i));
-            }
-            if (full < n)
-            {
-                int t = n - 32;
-                Vector256<byte> v = Avx.LoadVector256(xt);
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, v, Avx.LoadVector256(w0 + t));
-                a1 = AvxVnni.MultiplyWideningAndAdd(a1, v, Avx.LoadVector256(w1 + t));
-                a2 = AvxVnni.MultiplyWideningAndAdd(a2, v, Avx.LoadVector256(w2 + t));
-                a3 = AvxVnni.MultiplyWideningAndAdd(a3, v, Avx.LoadVector256(w3 + t));
-                a4 = AvxVnni.MultiplyWideningAndAdd(a4, v, Avx.LoadVector256(w4 + t));
-                a5 = AvxVnni.MultiplyWideningAndAdd(a5, v, Avx.LoadVector256(w5 + t));
-                a6 = AvxVnni.MultiplyWideningAndAdd(a6, v, Avx.LoadVector256(w6 + t));
-                a7 = AvxVnni.MultiplyWideningAndAdd(a7, v, Avx.LoadVector256(w7 + t));
-            }
-            return Reduce8(a0, a1, a2, a3, a4, a5, a6, a7);
         }
 
         // ---------------------------------------------------------------- portable (Vector128)
