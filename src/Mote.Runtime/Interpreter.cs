@@ -100,11 +100,8 @@ namespace Mote.Runtime
         /// FULLY_CONNECTED, ADD, pooling, int16 SUB / LEAKY_RELU, PAD, QUANTIZE, STRIDED_SLICE) to use instead of the
         /// reference kernels (e.g. Mote.Kernels.Simd's, bit-exact with them); null = reference.
         /// </summary>
-        public KernelSet Kernels { get { return customKernels; } set { customKernels = value; kernels = value != null ? value : ReferenceKernels; } }
-        KernelSet customKernels;
-        // What InvokeOperator calls: the caller's kernel set, or the base class, whose methods are the reference kernels.
-        KernelSet kernels = ReferenceKernels;
-        static readonly KernelSet ReferenceKernels = new KernelSet();
+        public KernelSet Kernels { get { return kernels; } set { kernels = value; } }
+        KernelSet kernels;
 
         /// <summary>Builds an interpreter with its own arena of <see cref="Model.ArenaBytes"/> bytes.</summary>
         public Interpreter(Model model) : this(model, null) { }
@@ -242,16 +239,19 @@ namespace Mote.Runtime
                 case OpCode.Conv2D:
                     // The kernel set serves int8 only; 16x8 always runs the reference kernel.
                     if (((ConvParams)p).ActivationType == DataType.Int16) Conv2D16x8.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
-                    else kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.Conv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else Conv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.DepthwiseConv2D:
                     if (((ConvParams)p).ActivationType == DataType.Int16) DepthwiseConv2D16x8.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
-                    else kernels.DepthwiseConv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.DepthwiseConv2D((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else DepthwiseConv2D.Eval((ConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.FullyConnected:
                     // The kernel set serves int8 only; 16x8 always runs the reference kernel.
                     if (((FullyConnectedParams)p).ActivationType == DataType.Int16) FullyConnected16x8.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
-                    else kernels.FullyConnected((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else if (kernels != null) kernels.FullyConnected((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
+                    else FullyConnected.Eval((FullyConnectedParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
                     break;
                 case OpCode.Add:
                     if (p is BinaryInt32Params) BinaryInt32.Eval((BinaryInt32Params)p, in0, in0Start, in1, in1Start, output, outStart);
@@ -259,24 +259,32 @@ namespace Mote.Runtime
                     {
                         AddParams ap = (AddParams)p;
                         // int32 (above) always runs the reference kernel.
-                        if (ap.ElementType == DataType.Int16) kernels.AddInt16(ap, in0, in0Start, in1, in1Start, output, outStart);
-                        else kernels.Add(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        if (ap.ElementType == DataType.Int16)
+                        {
+                            if (kernels != null) kernels.AddInt16(ap, in0, in0Start, in1, in1Start, output, outStart);
+                            else AddInt16.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        }
+                        else if (kernels != null) kernels.Add(ap, in0, in0Start, in1, in1Start, output, outStart);
+                        else Add.Eval(ap, in0, in0Start, in1, in1Start, output, outStart);
                     }
                     break;
                 case OpCode.Sub:
                     {
                         AddParams sp = (AddParams)p;
                         if (sp.ElementType != DataType.Int16) Sub.Eval(sp, in0, in0Start, in1, in1Start, output, outStart);
-                        else kernels.SubInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else if (kernels != null) kernels.SubInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
+                        else Sub.EvalInt16(sp, in0, in0Start, in1, in1Start, output, outStart);
                     }
                     break;
                 case OpCode.AveragePool2D:
                     if (((PoolParams)p).ElementType == DataType.Int16) AveragePool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
-                    else kernels.AveragePool2D((PoolParams)p, in0, in0Start, output, outStart);
+                    else if (kernels != null) kernels.AveragePool2D((PoolParams)p, in0, in0Start, output, outStart);
+                    else AveragePool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.MaxPool2D:
                     if (((PoolParams)p).ElementType == DataType.Int16) MaxPool2D.EvalInt16((PoolParams)p, in0, in0Start, output, outStart);
-                    else kernels.MaxPool2D((PoolParams)p, in0, in0Start, output, outStart);
+                    else if (kernels != null) kernels.MaxPool2D((PoolParams)p, in0, in0Start, output, outStart);
+                    else MaxPool2D.Eval((PoolParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Softmax:
                     Softmax.Eval((SoftmaxParams)p, in0, in0Start, output, outStart);
@@ -297,7 +305,8 @@ namespace Mote.Runtime
                     }
                     break;
                 case OpCode.Logistic:
-                    kernels.Logistic((FixedPointActivationParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.Logistic((FixedPointActivationParams)p, in0, in0Start, output, outStart);
+                    else Logistic.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Tanh:
                     Tanh.Eval((FixedPointActivationParams)p, in0, in0Start, output, outStart);
@@ -306,7 +315,8 @@ namespace Mote.Runtime
                     {
                         LeakyReluParams lp = (LeakyReluParams)p;
                         if (lp.ElementType != DataType.Int16) LeakyRelu.Eval(lp, in0, in0Start, output, outStart);
-                        else kernels.LeakyReluInt16(lp, in0, in0Start, output, outStart);
+                        else if (kernels != null) kernels.LeakyReluInt16(lp, in0, in0Start, output, outStart);
+                        else LeakyReluInt16.Eval(lp, in0, in0Start, output, outStart);
                     }
                     break;
                 case OpCode.Relu:
@@ -316,13 +326,15 @@ namespace Mote.Runtime
                     Relu6.Eval((Relu6Params)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Pad:
-                    kernels.Pad((PadParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.Pad((PadParams)p, in0, in0Start, output, outStart);
+                    else Pad.Eval((PadParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Concatenation:
                     Concatenation.Eval((ConcatenationParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.Quantize:
-                    kernels.Quantize((RequantizeParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.Quantize((RequantizeParams)p, in0, in0Start, output, outStart);
+                    else Quantize.Eval((RequantizeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.HardSwish:
                     HardSwish.Eval((HardSwishParams)p, in0, in0Start, output, outStart);
@@ -369,16 +381,19 @@ namespace Mote.Runtime
                     Dequantize.Eval((DequantizeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.StridedSlice:
-                    kernels.StridedSlice((StridedSliceParams)p, in0, in0Start, output, outStart);
+                    if (kernels != null) kernels.StridedSlice((StridedSliceParams)p, in0, in0Start, output, outStart);
+                    else StridedSlice.Eval((StridedSliceParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Transpose:
                     Transpose.Eval((TransposeParams)p, in0, in0Start, output, outStart);
                     break;
                 case OpCode.Svdf:
-                    kernels.Svdf((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
+                    if (kernels != null) kernels.Svdf((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
+                    else Svdf.Eval((SvdfParams)p, opInputs[index], opStarts[index], output, outStart);
                     break;
                 case OpCode.UnidirectionalSequenceLstm:
-                    kernels.UnidirectionalSequenceLstm((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    if (kernels != null) kernels.UnidirectionalSequenceLstm((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
+                    else UnidirectionalSequenceLstm.Eval((UnidirectionalSequenceLstmParams)p, opInputs[index], opStarts[index], output, outStart, lstmScratch);
                     break;
                 case OpCode.TransposeConv:
                     TransposeConv.Eval((TransposeConvParams)p, in0, in0Start, in1, in1Start, in2, in2Start, blob, multipliers, shifts, output, outStart);
